@@ -1,0 +1,44 @@
+/**
+ * The only seam between vecs and a database driver. Everything above `backend/` speaks SQL text
+ * with `$n` parameters through these few members; no driver type leaks out of this folder.
+ */
+export interface Queryable {
+  /** Runs one statement; rows come back as plain objects keyed by column name. */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>
+}
+
+export interface Backend extends Queryable {
+  readonly kind: BackendKind
+  /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** Closes what this backend opened (a pool, a PGlite instance, a lock); handles given by the user stay open. */
+  close(): Promise<void>
+}
+
+export type BackendKind = 'pglite' | 'postgres'
+
+/** The members of a node-postgres `Pool` that vecs calls (a user's own pool fits). */
+export interface PgPoolLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  connect(): Promise<PgClientLike>
+  end(): Promise<void>
+}
+
+/** The members of a node-postgres client that vecs calls. */
+export interface PgClientLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  release?(err?: Error | boolean): void
+}
+
+/** The members of a PGlite instance that vecs needs to wrap one the user already has. */
+export interface PGliteLike {
+  readonly waitReady: Promise<void>
+  readonly closed: boolean
+  close(): Promise<void>
+  execProtocolStream(message: Uint8Array, options?: object): Promise<unknown>
+  /**
+   * The lock PGlite's own `query`, `exec` and `transaction` take. Holding it keeps a user's own
+   * statements on a shared instance from landing inside a vecs transaction, and the reverse.
+   */
+  _runExclusiveTransaction?<T>(fn: () => Promise<T>): Promise<T>
+}

@@ -1,0 +1,34 @@
+import type { PgClientLike, Queryable } from './backend.js'
+
+/** A node-postgres client seen as a `Queryable`. */
+export function queryableOf(client: PgClientLike): Queryable {
+  return {
+    async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
+      const result = await client.query(text, values as unknown[])
+      return result.rows as R[]
+    },
+  }
+}
+
+/**
+ * BEGIN … COMMIT on one client, ROLLBACK when `fn` throws, and `fn`'s error is what the caller
+ * sees. Returns `broken: true` when even the ROLLBACK failed: the connection is then in an unknown
+ * state and must be discarded, not reused.
+ */
+export async function runTransaction<T>(
+  client: PgClientLike,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<{ result: T } | { error: unknown; broken: boolean }> {
+  try {
+    await client.query('BEGIN')
+    const result = await fn(queryableOf(client))
+    await client.query('COMMIT')
+    return { result }
+  } catch (error) {
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    )
+    return { error, broken }
+  }
+}

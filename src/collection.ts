@@ -1,0 +1,219 @@
+import type { Backend } from './backend/backend.js'
+import { ArgError } from './errors.js'
+import { compileFilter } from './filter/compile.js'
+import { parseFilter } from './filter/parse.js'
+import { readIndex, buildIndex } from './index/manage.js'
+import type { IndexInfo } from './index/describe.js'
+import { planIndex, type CreateIndexOptions } from './index/options.js'
+import { checkQuery, type CheckedQuery } from './query-options.js'
+import { batchesOf, checkIds, encodeRecord, recordParts, streamOf } from './records.js'
+import { execute } from './sql/execute.js'
+import { ident } from './sql/fragment.js'
+import * as statements from './sql/statements.js'
+import type { TableRef } from './sql/statements.js'
+import type {
+  FetchedRecord,
+  Filter,
+  Measure,
+  Metadata,
+  QueryOptions,
+  QueryResult,
+  UpsertInput,
+  UpsertOptions,
+  VectorType,
+} from './types.js'
+import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
+import { UPSERT_BATCH_ROWS, writeBatches } from './upsert.js'
+import { warnOnce } from './warnings.js'
+
+type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
+
+/**
+ * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
+ * Get one from `client.getOrCreateCollection(name, { dimension })`.
+ *
+ * @example
+ * await docs.upsert([['a', [0.1, 0.2, 0.3], { year: 2024 }]])
+ * await docs.query({ data: [0.1, 0.2, 0.3], limit: 5 })   // → ['a', …]
+ */
+export class Collection {
+  readonly name: string
+  readonly dimension: number
+  readonly type: VectorType
+  readonly #db: Backend
+  readonly #table: TableRef
+  #index: Promise<IndexInfo | null> | undefined
+
+  /** @internal Collections come from a `Client`. */
+  constructor(db: Backend, table: TableRef) {
+    this.#db = db
+    this.#table = table
+    this.name = table.name
+    this.dimension = table.dimension
+    this.type = table.type
+  }
+
+  /** The schema the collection's table is in. */
+  get schema(): string {
+    return this.#table.schema
+  }
+
+  /**
+   * Inserts records or replaces them by id. Atomic: on any error nothing of this call is written.
+   * Duplicate ids within one call: the last one wins. Streams arrays, iterables and async iterables.
+   */
+  async upsert(records: UpsertInput, options: UpsertOptions = {}): Promise<void> {
+    const dimension = this.dimension
+    const encoded = (async function* () {
+      for await (const record of streamOf(records))
+        yield encodeRecord(recordParts(record), dimension)
+    })()
+    const batches = batchesOf(encoded, UPSERT_BATCH_ROWS)
+    await writeBatches(this.#db, this.#table, batches, options.onProgress)
+  }
+
+  /** The records with these ids, in the order asked; missing ids are skipped. */
+  async fetch(ids: readonly string[]): Promise<FetchedRecord[]> {
+    const wanted = checkIds(ids)
+    if (wanted.length === 0) return []
+    const rows = await execute<{ id: string; vec: string; metadata: Metadata }>(
+      this.#db,
+      statements.selectByIds(this.#table, wanted),
+    )
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    return [...new Set(wanted)].flatMap((id) => {
+      const row = byId.get(id)
+      return row ? [{ id, vector: vectorFromText(row.vec), metadata: row.metadata }] : []
+    })
+  }
+
+  /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
+  async delete(what: { ids: readonly string[] } | { filters: Filter }): Promise<string[]> {
+    const condition = checkDeleteTarget(what)
+    const statement =
+      'ids' in condition
+        ? statements.deleteByIds(this.#table, condition.ids)
+        : statements.deleteWhere(this.#table, condition.where)
+    if ('ids' in condition && condition.ids.length === 0) return []
+    const rows = await execute<{ id: string }>(this.#db, statement)
+    return rows.map((row) => row.id)
+  }
+
+  /** The number of records. */
+  async count(): Promise<number> {
+    const [row] = await execute<{ count: number }>(this.#db, statements.countRows(this.#table))
+    return row?.count ?? 0
+  }
+
+  /**
+   * Nearest neighbours of `data`, nearest first: ids, or `{ id, value?, vector?, metadata? }` rows
+   * when an include flag is set. `probes` and `efSearch` apply to this query only.
+   */
+  query(options: QueryOptions & NoIncludes): Promise<string[]>
+  query(options: QueryOptions): Promise<QueryResult[]>
+  async query(options: QueryOptions): Promise<string[] | QueryResult[]> {
+    const checked = checkQuery(options)
+    const vec = vectorToBinary(toFloat32(options.data, this.dimension))
+    const index = await this.#currentIndex()
+    if (index === null || index.measure !== checked.measure) this.#warnNoIndex(checked.measure)
+    const settings = searchSettings(checked, index)
+    const statement = statements.selectNearest(this.#table, {
+      vec,
+      measure: checked.measure,
+      limit: checked.limit,
+      where: checked.filter === null ? null : compileFilter(checked.filter, ident('metadata')),
+      includeValue: checked.includeValue,
+      includeVector: checked.includeVector,
+      includeMetadata: checked.includeMetadata,
+    })
+    const rows = await this.#db.transaction(async (tx) => {
+      await execute(tx, statements.setLocal(settings))
+      return execute<{ id: string; value?: number; vector?: string; metadata?: Metadata }>(
+        tx,
+        statement,
+      )
+    })
+    return shapeResults(rows, checked)
+  }
+
+  /**
+   * Builds the collection's vector index (one per collection), replacing the current one unless
+   * `replace: false`. `auto` picks HNSW.
+   */
+  async createIndex(options: CreateIndexOptions = {}): Promise<void> {
+    const plan = planIndex(options, this.type, this.dimension)
+    this.#index = undefined
+    const info = await buildIndex(this.#db, this.#table, plan)
+    this.#index = Promise.resolve(info)
+  }
+
+  /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
+  async getIndex(): Promise<IndexInfo | null> {
+    this.#index = readIndex(this.#db, this.#table)
+    return this.#index
+  }
+
+  /** Whether the collection's vector index serves `measure`. */
+  async isIndexedForMeasure(measure: Measure): Promise<boolean> {
+    const index = await this.getIndex()
+    return index !== null && index.measure === measure
+  }
+
+  /** `vecs.Collection(name="docs", dimension=3)`, as Python vecs prints it. */
+  toString(): string {
+    return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
+  }
+
+  #currentIndex(): Promise<IndexInfo | null> {
+    this.#index ??= readIndex(this.#db, this.#table)
+    return this.#index
+  }
+
+  #warnNoIndex(measure: Measure): void {
+    warnOnce(
+      `${this.schema}.${this.name}:${measure}`,
+      'VECS_NO_COVERING_INDEX',
+      `Query on collection "${this.name}" has no covering index for ${measure}: it scans every row. ` +
+        `See Collection.createIndex({ measure: '${measure}' }).`,
+    )
+  }
+}
+
+/** HNSW ef_search default max(40, limit); IVFFlat probes default round(sqrt(lists)) of the current index. */
+function searchSettings(q: CheckedQuery, index: IndexInfo | null): Record<string, string> {
+  const lists = index?.method === 'ivfflat' ? index.nLists : null
+  const probes = q.probes ?? (lists === null ? 10 : Math.max(1, Math.round(Math.sqrt(lists))))
+  return {
+    'hnsw.ef_search': String(q.efSearch ?? Math.max(40, q.limit)),
+    'ivfflat.probes': String(probes),
+  }
+}
+
+function shapeResults(
+  rows: { id: string; value?: number; vector?: string; metadata?: Metadata }[],
+  q: CheckedQuery,
+): string[] | QueryResult[] {
+  if (!q.includeValue && !q.includeVector && !q.includeMetadata) return rows.map((row) => row.id)
+  return rows.map((row) => {
+    const result: QueryResult = { id: row.id }
+    if (q.includeValue) result.value = row.value as number
+    if (q.includeVector) result.vector = vectorFromText(row.vector as string)
+    if (q.includeMetadata) result.metadata = row.metadata as Metadata
+    return result
+  })
+}
+
+type DeleteTarget = { ids: string[] } | { where: ReturnType<typeof compileFilter> }
+
+function checkDeleteTarget(what: unknown): DeleteTarget {
+  if (typeof what !== 'object' || what === null)
+    throw new ArgError('delete takes { ids } or { filters }')
+  const hasIds = 'ids' in what && (what as { ids: unknown }).ids !== undefined
+  const hasFilters = 'filters' in what && (what as { filters: unknown }).filters !== undefined
+  if (hasIds === hasFilters) throw new ArgError('delete takes exactly one of ids or filters')
+  if (hasIds) return { ids: checkIds((what as { ids: unknown }).ids) }
+  const node = parseFilter((what as { filters: unknown }).filters)
+  if (node === null)
+    throw new ArgError('delete with an empty filter would delete everything; use ids')
+  return { where: compileFilter(node, ident('metadata')) }
+}

@@ -1,0 +1,55 @@
+/**
+ * Every error vecs throws on purpose extends `VecsError` and carries a stable `code`.
+ * Messages never include vectors or metadata values; a driver error that was wrapped is kept as `cause`.
+ *
+ * @example
+ * try { await docs.query({ data: [1, 2] }) } catch (e) { if (e instanceof MismatchedDimension) … }
+ */
+export class VecsError extends Error {
+  readonly code: string = 'VECS_ERROR'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** A bad argument: wrong type, out of range, or an option that does not fit the others. */
+export class ArgError extends VecsError {
+  override readonly code: string = 'VECS_ARG'
+}
+
+/** A vector whose length is not the collection's dimension, or two dimensions that disagree. */
+export class MismatchedDimension extends ArgError {
+  override readonly code: string = 'VECS_DIMENSION'
+}
+
+/** A metadata filter that does not follow the filter grammar. Thrown before any SQL runs. */
+export class FilterError extends VecsError {
+  override readonly code: string = 'VECS_FILTER'
+}
+
+/** The named collection does not exist. */
+export class CollectionNotFound extends VecsError {
+  override readonly code: string = 'VECS_COLLECTION_NOT_FOUND'
+}
+
+/** A collection of that name exists already. */
+export class CollectionAlreadyExists extends VecsError {
+  override readonly code: string = 'VECS_COLLECTION_EXISTS'
+}
+
+/** pgvector is not installed on the server, or is older than vecs needs. */
+export class ExtensionUnavailable extends VecsError {
+  override readonly code: string = 'VECS_EXTENSION_UNAVAILABLE'
+}
+
+/** An optional package that a feature needs is not installed; the message names the install command. */
+export class MissingDependency extends VecsError {
+  override readonly code: string = 'VECS_MISSING_DEPENDENCY'
+}
+
+/** The embedded database directory is open in another client, in this process or another one. */
+export class DatabaseLocked extends VecsError {
+  override readonly code: string = 'VECS_LOCKED'
+}

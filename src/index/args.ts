@@ -1,0 +1,64 @@
+import { ArgError } from '../errors.js'
+
+/** HNSW build arguments. pgvector's defaults: m = 16, ef_construction = 64. */
+export interface IndexArgsHNSW {
+  readonly method: 'hnsw'
+  readonly m: number
+  readonly efConstruction: number
+}
+
+/** IVFFlat build arguments: the number of lists (clusters). */
+export interface IndexArgsIVFFlat {
+  readonly method: 'ivfflat'
+  readonly nLists: number
+}
+
+export type IndexArgs = IndexArgsHNSW | IndexArgsIVFFlat
+
+/** Bounds pgvector enforces, checked before any SQL so the error is ours and clear. */
+export const INDEX_BOUNDS = {
+  m: { min: 2, max: 100, default: 16 },
+  efConstruction: { min: 4, max: 1000, default: 64 },
+  nLists: { min: 1, max: 32768 },
+} as const
+
+/**
+ * HNSW arguments: `IndexArgsHNSW({ m: 8 })`. `m` 2..100 (default 16), `efConstruction` 4..1000 and at
+ * least 2·m (default 64).
+ */
+export function IndexArgsHNSW(
+  options: { m?: number; efConstruction?: number } = {},
+): IndexArgsHNSW {
+  const m = checkBound('m', options.m ?? INDEX_BOUNDS.m.default, INDEX_BOUNDS.m)
+  const efConstruction = checkBound(
+    'efConstruction',
+    options.efConstruction ?? INDEX_BOUNDS.efConstruction.default,
+    INDEX_BOUNDS.efConstruction,
+  )
+  if (efConstruction < 2 * m) throw new ArgError('efConstruction must be at least 2 * m')
+  return { method: 'hnsw', m, efConstruction }
+}
+
+/** IVFFlat arguments: `IndexArgsIVFFlat({ nLists: 100 })`, 1..32768 lists. */
+export function IndexArgsIVFFlat(options: { nLists: number }): IndexArgsIVFFlat {
+  return { method: 'ivfflat', nLists: checkBound('nLists', options?.nLists, INDEX_BOUNDS.nLists) }
+}
+
+/**
+ * Default IVFFlat lists for a collection of `rows` rows: rows / 1000 (at least 30) below 1M rows,
+ * sqrt(rows) from 1M rows, as pgvector recommends and Python vecs does.
+ */
+export function defaultLists(rows: number): number {
+  return rows < 1_000_000 ? Math.max(Math.floor(rows / 1000), 30) : Math.floor(Math.sqrt(rows))
+}
+
+function checkBound(name: string, value: unknown, bounds: { min: number; max: number }): number {
+  if (
+    !Number.isInteger(value) ||
+    (value as number) < bounds.min ||
+    (value as number) > bounds.max
+  ) {
+    throw new ArgError(`${name} must be an integer from ${bounds.min} to ${bounds.max}`)
+  }
+  return value as number
+}

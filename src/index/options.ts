@@ -1,0 +1,79 @@
+import { ArgError } from '../errors.js'
+import { checkMeasure, MEASURE_SPECS } from '../measures.js'
+import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
+import { IndexArgsHNSW, IndexArgsIVFFlat, type IndexArgs } from './args.js'
+
+/** Options of `collection.createIndex`. */
+export interface CreateIndexOptions {
+  /** `auto` (HNSW), `hnsw` or `ivfflat`. Default `auto`. */
+  method?: IndexMethod
+  /** The distance the index serves. Default `cosine_distance`. */
+  measure?: Measure
+  /** `IndexArgsHNSW({...})` or `IndexArgsIVFFlat({...})`, matching `method`. Not with `auto`. */
+  indexArguments?: IndexArgs
+  /** Replace an existing vector index (default true); false with an index present → ArgError. */
+  replace?: boolean
+}
+
+/** What a build needs, checked: a concrete method, a measure it supports, arguments or null for defaults. */
+export interface IndexPlan {
+  method: 'hnsw' | 'ivfflat'
+  measure: Measure
+  args: IndexArgs | null
+  replace: boolean
+}
+
+/** pgvector's limits on indexed dimensions. */
+export const MAX_INDEX_DIMENSIONS = { vector: 2000, halfvec: 4000 } as const
+
+/** Checks every option before any SQL runs. */
+export function planIndex(
+  options: CreateIndexOptions,
+  type: VectorType,
+  dimension: number,
+): IndexPlan {
+  const requested = options.method ?? 'auto'
+  if (!INDEX_METHODS.includes(requested))
+    throw new ArgError(`method must be one of ${INDEX_METHODS.join(', ')}`)
+  const measure = checkMeasure(options.measure ?? 'cosine_distance')
+  const args = options.indexArguments === undefined ? null : checkArgs(options.indexArguments)
+  if (args !== null && requested === 'auto') {
+    throw new ArgError('index arguments need an explicit method (hnsw or ivfflat), not auto')
+  }
+  if (args !== null && args.method !== requested) {
+    throw new ArgError(`${args.method} arguments were given for a ${requested} index`)
+  }
+  const method = requested === 'auto' ? 'hnsw' : requested
+  if (!(MEASURE_SPECS[measure].methods as readonly string[]).includes(method)) {
+    throw new ArgError(`${measure} cannot be indexed with ${method}; use hnsw`)
+  }
+  checkIndexableDimension(type, dimension)
+  if (options.replace !== undefined && typeof options.replace !== 'boolean') {
+    throw new ArgError('replace must be a boolean')
+  }
+  return { method, measure, args, replace: options.replace ?? true }
+}
+
+function checkArgs(args: unknown): IndexArgs {
+  const given = args as {
+    method?: unknown
+    m?: number
+    efConstruction?: number
+    nLists?: number
+  } | null
+  if (given?.method === 'hnsw') return IndexArgsHNSW(given)
+  if (given?.method === 'ivfflat') return IndexArgsIVFFlat({ nLists: given.nLists as number })
+  throw new ArgError('indexArguments must come from IndexArgsHNSW() or IndexArgsIVFFlat()')
+}
+
+function checkIndexableDimension(type: VectorType, dimension: number): void {
+  const max = MAX_INDEX_DIMENSIONS[type]
+  if (dimension <= max) return
+  const hint =
+    type === 'vector' && dimension <= MAX_INDEX_DIMENSIONS.halfvec
+      ? "; store it as type: 'halfvec' to index up to 4000 dimensions"
+      : ''
+  throw new ArgError(
+    `pgvector indexes ${type} columns of at most ${max} dimensions, this one has ${dimension}${hint}`,
+  )
+}

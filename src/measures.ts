@@ -1,0 +1,29 @@
+import { ArgError } from './errors.js'
+import { MEASURES, type Measure, type VectorType } from './types.js'
+
+/** What each measure is in pgvector: its operator, the suffix of its ops class, the methods that index it. */
+export const MEASURE_SPECS = {
+  cosine_distance: { operator: '<=>', ops: 'cosine_ops', methods: ['hnsw', 'ivfflat'] },
+  l2_distance: { operator: '<->', ops: 'l2_ops', methods: ['hnsw', 'ivfflat'] },
+  max_inner_product: { operator: '<#>', ops: 'ip_ops', methods: ['hnsw', 'ivfflat'] },
+  l1_distance: { operator: '<+>', ops: 'l1_ops', methods: ['hnsw'] },
+} as const satisfies Record<Measure, { operator: string; ops: string; methods: readonly string[] }>
+
+/** Checks a measure name given by a user. */
+export function checkMeasure(measure: unknown): Measure {
+  if (!MEASURES.includes(measure as Measure)) {
+    throw new ArgError(`measure must be one of ${MEASURES.join(', ')}`)
+  }
+  return measure as Measure
+}
+
+/** The ops class that indexes `measure` on a column of `type`: `vector_cosine_ops`, `halfvec_l2_ops`. */
+export function opsClass(type: VectorType, measure: Measure): string {
+  return `${type}_${MEASURE_SPECS[measure].ops}`
+}
+
+/** The measure an ops class indexes, or null for an ops class vecs does not know. */
+export function measureOfOpsClass(ops: string): Measure | null {
+  const suffix = ops.replace(/^(vector|halfvec)_/, '')
+  return MEASURES.find((m) => MEASURE_SPECS[m].ops === suffix) ?? null
+}

@@ -1,0 +1,73 @@
+import { ArgError } from './errors.js'
+import { parseFilter } from './filter/parse.js'
+import type { FilterNode } from './filter/nodes.js'
+import { checkMeasure } from './measures.js'
+import type { Measure, QueryOptions } from './types.js'
+
+/** Query options after every check; `data` is left to the caller (it may be media for an adapter). */
+export interface CheckedQuery {
+  limit: number
+  measure: Measure
+  filter: FilterNode | null
+  includeValue: boolean
+  includeMetadata: boolean
+  includeVector: boolean
+  probes: number | undefined
+  efSearch: number | undefined
+  skipAdapter: boolean
+}
+
+const QUERY_KEYS = new Set<string>([
+  'data',
+  'limit',
+  'filters',
+  'measure',
+  'includeValue',
+  'includeMetadata',
+  'includeVector',
+  'probes',
+  'efSearch',
+  'skipAdapter',
+])
+
+/** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
+export const QUERY_BOUNDS = { limit: 1000, efSearch: 1000, probes: 32768 } as const
+
+/** Checks every query option before any SQL runs. Unknown option names are refused, as typos would be silent. */
+export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
+  if (typeof options !== 'object' || options === null)
+    throw new ArgError('query takes an options object')
+  const unknown = Object.keys(options).filter((key) => !QUERY_KEYS.has(key))
+  if (unknown.length > 0) throw new ArgError(`unknown query option: ${unknown.join(', ')}`)
+  if (!('data' in options)) throw new ArgError('query needs data: the query vector')
+  return {
+    limit: checkInteger('limit', options.limit ?? 10, QUERY_BOUNDS.limit),
+    measure: checkMeasure(options.measure ?? 'cosine_distance'),
+    filter: options.filters === undefined ? null : parseFilter(options.filters),
+    includeValue: checkFlag('includeValue', options.includeValue),
+    includeMetadata: checkFlag('includeMetadata', options.includeMetadata),
+    includeVector: checkFlag('includeVector', options.includeVector),
+    probes:
+      options.probes === undefined
+        ? undefined
+        : checkInteger('probes', options.probes, QUERY_BOUNDS.probes),
+    efSearch:
+      options.efSearch === undefined
+        ? undefined
+        : checkInteger('efSearch', options.efSearch, QUERY_BOUNDS.efSearch),
+    skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
+  }
+}
+
+function checkInteger(name: string, value: unknown, max: number): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
+    throw new ArgError(`${name} must be an integer from 1 to ${max}`)
+  }
+  return value as number
+}
+
+function checkFlag(name: string, value: unknown): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new ArgError(`${name} must be a boolean`)
+  return value
+}

@@ -1,0 +1,31 @@
+import type { Queryable } from '../backend/backend.js'
+import { MismatchedDimension, VecsError } from '../errors.js'
+import { compile, type Fragment } from './fragment.js'
+
+/** Runs a fragment on a backend or transaction; driver errors that vecs can explain better are wrapped. */
+export async function execute<R = Record<string, unknown>>(
+  db: Queryable,
+  fragment: Fragment,
+): Promise<R[]> {
+  const { text, values } = compile(fragment)
+  try {
+    return await db.query<R>(text, values)
+  } catch (error) {
+    throw translateDriverError(error)
+  }
+}
+
+/**
+ * pgvector's "expected 3 dimensions, not 2" becomes `MismatchedDimension`; other driver errors pass
+ * through unchanged. The original is kept as `cause`.
+ */
+export function translateDriverError(error: unknown): unknown {
+  if (error instanceof VecsError || !(error instanceof Error)) return error
+  const dims = /expected (\d+) dimensions, not (\d+)/.exec(error.message)
+  if (dims) {
+    return new MismatchedDimension(`expected a vector of ${dims[1]} dimensions, got ${dims[2]}`, {
+      cause: error,
+    })
+  }
+  return error
+}

@@ -1,0 +1,116 @@
+/**
+ * The only place where SQL text and values meet. A `Fragment` is a list of literal text pieces with
+ * values between them; `compile` turns it into `{ text, values }` with `$1 … $n` placeholders.
+ * Identifiers go through `ident()`, which quotes and doubles embedded quotes. Nothing a user typed is
+ * ever put into the text itself.
+ */
+// A symbol brand, so that no user value (a JSON object from metadata, say) can pass for SQL text.
+const SQL_PART: unique symbol = Symbol('vecs.sql')
+
+export interface Fragment {
+  readonly [SQL_PART]: 'fragment'
+  readonly strings: readonly string[]
+  readonly values: readonly Part[]
+}
+
+/** A quoted identifier, possibly schema-qualified. */
+export interface Identifier {
+  readonly [SQL_PART]: 'identifier'
+  readonly path: readonly string[]
+}
+
+/** Text from this codebase's own constant tables (operators, ops classes, keywords) or checked integers. */
+export interface Trusted {
+  readonly [SQL_PART]: 'trusted'
+  readonly text: string
+}
+
+export type Part = Fragment | Identifier | Trusted | unknown
+
+export interface CompiledQuery {
+  readonly text: string
+  readonly values: unknown[]
+}
+
+/** Tagged template: `sql\`select * from ${ident(s, t)} where id = ${id}\``. */
+export function sql(strings: TemplateStringsArray, ...values: Part[]): Fragment {
+  return { [SQL_PART]: 'fragment', strings: [...strings], values }
+}
+
+/** A quoted identifier: `ident('vecs', 'my"table')` → `"vecs"."my""table"`. */
+export function ident(...path: string[]): Identifier {
+  if (path.length === 0 || path.some((p) => typeof p !== 'string' || p.includes('\0'))) {
+    throw new TypeError('identifier parts must be strings without NUL')
+  }
+  return { [SQL_PART]: 'identifier', path }
+}
+
+/** A validated integer emitted as a literal, for DDL that takes no parameters (`WITH (m = 16)`). */
+export function int(n: number): Trusted {
+  if (!Number.isSafeInteger(n)) throw new TypeError('expected a safe integer')
+  return { [SQL_PART]: 'trusted', text: String(n) }
+}
+
+const TRUSTED_TEXT = /^[A-Za-z0-9_ <>=#+\-!@~*(),.:]*$/
+
+/**
+ * Text taken from this codebase's constant tables only (an operator such as `<=>`, an ops class such
+ * as `vector_cosine_ops`). Guarded against quotes, semicolons and comments all the same.
+ */
+export function trusted(text: string): Trusted {
+  if (!TRUSTED_TEXT.test(text) || text.includes('--')) {
+    throw new TypeError('trusted SQL text contains characters that are not allowed')
+  }
+  return { [SQL_PART]: 'trusted', text }
+}
+
+/** Joins fragments (or values) with a separator fragment, default `, `. */
+export function join(parts: readonly Part[], separator: Fragment = sql`, `): Fragment {
+  if (parts.length === 0) return sql``
+  const strings = ['']
+  const values: Part[] = []
+  parts.forEach((part, i) => {
+    if (i > 0) {
+      values.push(separator)
+      strings.push('')
+    }
+    values.push(part)
+    strings.push('')
+  })
+  return { [SQL_PART]: 'fragment', strings, values }
+}
+
+/** Fragment → `{ text, values }`, numbering placeholders from `$1`. */
+export function compile(fragment: Fragment): CompiledQuery {
+  const values: unknown[] = []
+  const text = render(fragment, values)
+  return { text, values }
+}
+
+function render(fragment: Fragment, values: unknown[]): string {
+  let text = fragment.strings[0] ?? ''
+  fragment.values.forEach((part, i) => {
+    text += renderPart(part, values) + (fragment.strings[i + 1] ?? '')
+  })
+  return text
+}
+
+function renderPart(part: Part, values: unknown[]): string {
+  if (isTagged(part, 'fragment')) return render(part as Fragment, values)
+  if (isTagged(part, 'identifier')) return (part as Identifier).path.map(quoteIdent).join('.')
+  if (isTagged(part, 'trusted')) return (part as Trusted).text
+  // The same object (a query vector used in SELECT and ORDER BY) is sent once.
+  const seen = typeof part === 'object' && part !== null ? values.indexOf(part) : -1
+  if (seen !== -1) return `$${seen + 1}`
+  values.push(part)
+  return `$${values.length}`
+}
+
+function isTagged(part: Part, kind: string): boolean {
+  return typeof part === 'object' && part !== null && (part as Partial<Fragment>)[SQL_PART] === kind
+}
+
+/** Postgres identifier quoting: wrap in double quotes, double any quote inside. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}

@@ -1,0 +1,171 @@
+import type { Measure, VectorType } from '../types.js'
+import type { IndexArgs } from '../index/args.js'
+import { MEASURE_SPECS } from '../measures.js'
+import { ident, int, join, sql, trusted, type Fragment, type Identifier } from './fragment.js'
+
+/** The table behind a collection. */
+export interface TableRef {
+  readonly schema: string
+  readonly name: string
+  readonly dimension: number
+  readonly type: VectorType
+}
+
+/** A record ready for SQL: vector in pgvector's binary form, metadata as JSON text. */
+export interface EncodedRow {
+  readonly id: string
+  readonly vec: Buffer
+  readonly metadata: string
+}
+
+export function tableIdent(t: Pick<TableRef, 'schema' | 'name'>): Identifier {
+  return ident(t.schema, t.name)
+}
+
+export function createSchema(schema: string): Fragment {
+  return sql`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`
+}
+
+export const createVectorExtension: Fragment = sql`CREATE EXTENSION IF NOT EXISTS vector`
+
+/** Serialises creation and deletion of one collection across clients, for the transaction. */
+export function lockCollection(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
+  return sql`SELECT pg_advisory_xact_lock(hashtextextended(${`vecs:${t.schema}.${t.name}`}, 0))`
+}
+
+/** The Python vecs table layout, so both libraries share one database. */
+export function createTable(t: TableRef): Fragment {
+  return sql`CREATE TABLE IF NOT EXISTS ${tableIdent(t)} (
+    id varchar PRIMARY KEY,
+    vec ${columnType(t)} NOT NULL,
+    metadata jsonb NOT NULL DEFAULT '{}'::jsonb)`
+}
+
+/** The GIN index on metadata that Python vecs creates; it serves `$eq` filters (`@>`). */
+export function createMetadataIndex(t: TableRef, indexName: string): Fragment {
+  return sql`CREATE INDEX ${ident(indexName)} ON ${tableIdent(t)} USING gin (metadata jsonb_path_ops)`
+}
+
+export function dropTable(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
+  return sql`DROP TABLE IF EXISTS ${tableIdent(t)}`
+}
+
+/** `vec <type>(<dim>)`, from validated values only. */
+function columnType(t: TableRef): Fragment {
+  return sql`${trusted(t.type)}(${int(t.dimension)})`
+}
+
+/**
+ * A vector parameter. The Buffer is bound in binary and read by `vector_recv`; a halfvec collection
+ * converts it on the server, so the expression's type matches the column and its index.
+ */
+export function vectorParam(t: TableRef, vec: Buffer): Fragment {
+  return t.type === 'halfvec' ? sql`${vec}::vector::halfvec` : sql`${vec}::vector`
+}
+
+/**
+ * Insert-or-replace rows that are unique by id. They are written in id order as the server sorts
+ * them, the same order `mergeStage` uses, so concurrent writers lock shared ids in one order.
+ */
+export function upsertRows(t: TableRef, rows: readonly EncodedRow[]): Fragment {
+  const values = rows.map(
+    (r) => sql`(${r.id}::varchar, ${vectorParam(t, r.vec)}, ${r.metadata}::jsonb)`,
+  )
+  return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
+    SELECT id, vec, metadata FROM (VALUES ${join(values)}) AS v (id, vec, metadata) ORDER BY id
+    ${onConflict}`
+}
+
+const onConflict = sql`ON CONFLICT (id) DO UPDATE SET vec = EXCLUDED.vec, metadata = EXCLUDED.metadata`
+const stage = ident('vecs_upsert_stage')
+
+/** A staging table for one large upsert; it lives until the transaction ends. */
+export function createStage(t: TableRef): Fragment {
+  return sql`CREATE TEMPORARY TABLE ${stage} (
+    seq int8 NOT NULL, id varchar NOT NULL, vec ${columnType(t)} NOT NULL, metadata jsonb NOT NULL)
+    ON COMMIT DROP`
+}
+
+/** Appends rows to the staging table; `firstSeq` numbers them so the last duplicate can win. */
+export function insertStage(t: TableRef, rows: readonly EncodedRow[], firstSeq: number): Fragment {
+  const values = rows.map(
+    (r, i) =>
+      sql`(${int(firstSeq + i)}, ${r.id}::varchar, ${vectorParam(t, r.vec)}, ${r.metadata}::jsonb)`,
+  )
+  return sql`INSERT INTO ${stage} (seq, id, vec, metadata) VALUES ${join(values)}`
+}
+
+/**
+ * Moves the staged rows into the collection in one statement: the last duplicate of each id wins,
+ * and rows are written in id order, so concurrent writers lock shared ids in the same order.
+ */
+export function mergeStage(t: TableRef): Fragment {
+  return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
+    SELECT DISTINCT ON (id) id, vec, metadata FROM ${stage} ORDER BY id, seq DESC
+    ${onConflict}`
+}
+
+export function selectByIds(t: TableRef, ids: readonly string[]): Fragment {
+  return sql`SELECT id, vec, metadata FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[])`
+}
+
+export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
+  return sql`DELETE FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[]) RETURNING id`
+}
+
+export function deleteWhere(t: TableRef, condition: Fragment): Fragment {
+  return sql`DELETE FROM ${tableIdent(t)} WHERE ${condition} RETURNING id`
+}
+
+export function countRows(t: TableRef): Fragment {
+  return sql`SELECT count(*)::int AS count FROM ${tableIdent(t)}`
+}
+
+/** What a nearest-neighbour query selects and how. */
+export interface NearestQuery {
+  readonly vec: Buffer
+  readonly measure: Measure
+  readonly limit: number
+  readonly where: Fragment | null
+  readonly includeValue: boolean
+  readonly includeVector: boolean
+  readonly includeMetadata: boolean
+}
+
+/** `SELECT id[, value][, vector][, metadata] … ORDER BY vec <op> $q LIMIT $n`. */
+export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
+  const distance = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
+  const columns: Fragment[] = [sql`id`]
+  if (q.includeValue) columns.push(sql`${distance} AS value`)
+  if (q.includeVector) columns.push(sql`vec AS vector`)
+  if (q.includeMetadata) columns.push(sql`metadata`)
+  const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
+  return sql`SELECT ${join(columns)} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
+}
+
+/** Planner settings for one query, local to its transaction (never left on a pooled connection). */
+export function setLocal(settings: Readonly<Record<string, string>>): Fragment {
+  const calls = Object.entries(settings).map(
+    ([name, value]) => sql`set_config(${name}, ${value}, true)`,
+  )
+  return sql`SELECT ${join(calls)}`
+}
+
+/** `CREATE INDEX … USING hnsw|ivfflat (vec <ops>) WITH (…)`: DDL takes no parameters, so only checked integers go in. */
+export function createVectorIndex(
+  t: TableRef,
+  name: string,
+  ops: string,
+  args: IndexArgs,
+): Fragment {
+  const using = sql`USING ${trusted(args.method)} (vec ${trusted(ops)})`
+  const options =
+    args.method === 'hnsw'
+      ? sql`m = ${int(args.m)}, ef_construction = ${int(args.efConstruction)}`
+      : sql`lists = ${int(args.nLists)}`
+  return sql`CREATE INDEX ${ident(name)} ON ${tableIdent(t)} ${using} WITH (${options})`
+}
+
+export function dropIndex(t: Pick<TableRef, 'schema'>, name: string): Fragment {
+  return sql`DROP INDEX IF EXISTS ${ident(t.schema, name)}`
+}

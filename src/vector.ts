@@ -1,0 +1,78 @@
+import { ArgError, MismatchedDimension } from './errors.js'
+import type { Vector, VectorType } from './types.js'
+
+/** pgvector's own limit on the dimension of `vector` and `halfvec` columns. */
+export const MAX_DIMENSION = 16000
+
+/**
+ * Checks a user vector against the collection's dimension and returns it as float32.
+ * Wrong length → `MismatchedDimension`; NaN, ±Infinity, a value outside float32 range, or a
+ * non-number → `ArgError`. Messages name positions, never values.
+ */
+export function toFloat32(vector: unknown, dimension: number): Float32Array {
+  if (!(vector instanceof Float32Array) && !Array.isArray(vector)) {
+    throw new ArgError('a vector must be an array of numbers or a Float32Array')
+  }
+  if (vector.length !== dimension) {
+    throw new MismatchedDimension(
+      `expected a vector of ${dimension} dimensions, got ${vector.length}`,
+    )
+  }
+  const out = vector instanceof Float32Array ? vector : Float32Array.from(vector, checkNumber)
+  const bad = out.findIndex((x) => !Number.isFinite(x))
+  if (bad !== -1) {
+    throw new ArgError(`vector values must be finite float32 numbers (position ${bad} is not)`)
+  }
+  return out
+}
+
+function checkNumber(x: unknown, i: number): number {
+  if (typeof x !== 'number')
+    throw new ArgError(`vector values must be numbers (position ${i} is not)`)
+  return x
+}
+
+/** Checks a collection dimension: an integer 1..16000. */
+export function checkDimension(dimension: unknown): number {
+  if (
+    !Number.isInteger(dimension) ||
+    (dimension as number) < 1 ||
+    (dimension as number) > MAX_DIMENSION
+  ) {
+    throw new ArgError(`dimension must be an integer from 1 to ${MAX_DIMENSION}`)
+  }
+  return dimension as number
+}
+
+/** Checks a storage type name. */
+export function checkVectorType(type: unknown): VectorType {
+  if (type !== 'vector' && type !== 'halfvec') {
+    throw new ArgError("type must be 'vector' or 'halfvec'")
+  }
+  return type
+}
+
+/**
+ * pgvector's binary form of a float32 vector (what `vector_recv` reads): int16 dimension, int16
+ * unused, then big-endian float32 values. Sent as a Buffer parameter, node-postgres binds it in
+ * binary format, which spares the server the text parser (many times slower, worst in PGlite).
+ */
+export function vectorToBinary(vector: Float32Array): Buffer {
+  const buf = Buffer.allocUnsafe(4 + 4 * vector.length)
+  buf.writeInt16BE(vector.length, 0)
+  buf.writeInt16BE(0, 2)
+  for (let i = 0; i < vector.length; i++) buf.writeFloatBE(vector[i] as number, 4 + 4 * i)
+  return buf
+}
+
+/** Reads pgvector's text output (`[1,2.5,-3e-05]`, the same for `halfvec`). */
+export function vectorFromText(text: string): number[] {
+  const parsed: unknown = JSON.parse(text)
+  if (!Array.isArray(parsed)) throw new TypeError('expected pgvector text output')
+  return parsed as number[]
+}
+
+/** Checks that a user vector is an array or Float32Array at all, before an adapter is skipped. */
+export function isVectorLike(value: unknown): value is Vector {
+  return value instanceof Float32Array || Array.isArray(value)
+}

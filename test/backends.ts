@@ -1,0 +1,150 @@
+/**
+ * The backends every behaviour suite runs on:
+ * - `pglite`: embedded PGlite in this process (the default a user gets);
+ * - `pg-socket`: node-postgres over the real wire protocol, to PGlite served on 127.0.0.1;
+ * - `server`: a real PostgreSQL with pgvector, when VECS_TEST_DATABASE_URL is set.
+ * VECS_TEST_BACKENDS=pglite,server narrows the list.
+ */
+import { randomBytes } from 'node:crypto'
+import { after, before, describe } from 'node:test'
+import pg from 'pg'
+import { servePGliteOnLoopback } from './support/pglite-server.js'
+import { createClient, type Client, type ClientOptions, type Location } from '../src/index.js'
+
+export interface TestBackend {
+  readonly name: BackendName
+  /** A client on this backend, in the suite's own schema unless `options.schema` says otherwise. */
+  connect(options?: ClientOptions): Promise<Client>
+  /** The suite's client, ready in every test. */
+  readonly client: Client
+  /** The suite's schema (dropped after the suite). */
+  readonly schema: string
+  /** The connection URL, for the backends that have one. */
+  readonly url: string | null
+  /** Runs SQL directly on the database, past vecs (catalog checks, settings, hand-made tables). */
+  raw<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>
+  /** A fresh collection name, unique in this run. */
+  uniqueName(prefix?: string): string
+}
+
+export type BackendName = 'pglite' | 'pg-socket' | 'server'
+
+interface Target {
+  location(): Location | undefined
+  url: string | null
+  raw(text: string, values?: unknown[]): Promise<unknown[]>
+  close(): Promise<void>
+}
+
+/** Runs `body` once per backend inside `describe(<title> [<backend>])`. */
+export function describeEachBackend(title: string, body: (backend: TestBackend) => void): void {
+  for (const name of selectedBackends()) {
+    describe(`${title} [${name}]`, () => {
+      const state = suiteState(name)
+      before(state.setUp, { timeout: 60_000 })
+      after(state.tearDown, { timeout: 60_000 })
+      body(state.backend)
+    })
+  }
+}
+
+export function selectedBackends(): BackendName[] {
+  const all: BackendName[] = ['pglite', 'pg-socket']
+  if (process.env.VECS_TEST_DATABASE_URL) all.push('server')
+  const only = process.env.VECS_TEST_BACKENDS?.split(',').map((s) => s.trim())
+  return only ? all.filter((b) => only.includes(b)) : all
+}
+
+function suiteState(name: BackendName) {
+  const schema = `vecs_test_${randomBytes(4).toString('hex')}`
+  let target: Target | null = null
+  let client: Client | null = null
+  let counter = 0
+  const clients: Client[] = []
+  const backend: TestBackend = {
+    name,
+    schema,
+    get client() {
+      if (!client) throw new Error('the suite client is not ready')
+      return client
+    },
+    get url() {
+      return target?.url ?? null
+    },
+    async connect(options: ClientOptions = {}) {
+      if (!target) throw new Error('the backend is not ready')
+      const c = await createClient(target.location(), { schema, ...options })
+      clients.push(c)
+      return c
+    },
+    async raw<R>(text: string, values?: unknown[]) {
+      if (!target) throw new Error('the backend is not ready')
+      return (await target.raw(text, values)) as R[]
+    },
+    uniqueName(prefix = 'c') {
+      counter += 1
+      return `${prefix}_${counter}_${randomBytes(3).toString('hex')}`
+    },
+  }
+  return {
+    backend,
+    async setUp() {
+      target = await openTarget(name)
+      client = await backend.connect()
+    },
+    async tearDown() {
+      for (const c of clients) await c.disconnect().catch(() => {})
+      await target?.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await target?.close()
+    },
+  }
+}
+
+async function openTarget(name: BackendName): Promise<Target> {
+  if (name === 'pglite') return sharedPGlite()
+  if (name === 'server')
+    return urlTarget(process.env.VECS_TEST_DATABASE_URL as string, async () => {})
+  return servePGlite()
+}
+
+/**
+ * One in-process PGlite for the suite, wrapped by every client (`{ pglite }`), so tests with several
+ * clients see one database, as they would on a server. (The default `createClient()` path that
+ * opens its own PGlite is covered by the smoke and embedded-lock suites.)
+ */
+async function sharedPGlite(): Promise<Target> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { vector } = await import('@electric-sql/pglite-pgvector')
+  const db = await PGlite.create({ extensions: { vector } })
+  return {
+    location: () => ({ pglite: db }),
+    url: null,
+    raw: async (text, values) => (await db.query(text, values)).rows,
+    close: () => db.close(),
+  }
+}
+
+/** PGlite with pgvector, served over the Postgres wire protocol on a free loopback port. */
+export async function servePGlite(): Promise<Target> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { vector } = await import('@electric-sql/pglite-pgvector')
+  const db = await PGlite.create({ extensions: { vector } })
+  const server = await servePGliteOnLoopback(db)
+  return urlTarget(server.url, async () => {
+    await server.stop()
+    await db.close()
+  })
+}
+
+function urlTarget(url: string, close: () => Promise<void>): Target {
+  const pool = new pg.Pool({ connectionString: url, max: 2 })
+  return {
+    location: () => url,
+    url,
+    raw: async (text, values) => (await pool.query(text, values)).rows,
+    async close() {
+      await pool.end()
+      await close()
+    },
+  }
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Client, UpsertRecord } from '../src/index.js'
+import { describeEachBackend } from './backends.js'
+import { seeded } from './support/data.js'
+
+/** Ids 0..n-1 in an order of this writer's own: shuffled by a seed. */
+function shuffledIds(n: number, seed: number): string[] {
+  const ids = Array.from({ length: n }, (_, i) => `id${i}`)
+  const next = seeded(seed)
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    ;[ids[i], ids[j]] = [ids[j] as string, ids[i] as string]
+  }
+  return ids
+}
+
+describeEachBackend('concurrent writers', (b) => {
+  test('8 writers upserting overlapping ids in different orders finish, and every row is whole', async () => {
+    const name = b.uniqueName()
+    await b.client.getOrCreateCollection(name, { dimension: 4 })
+    const writers: Client[] = await Promise.all(
+      Array.from({ length: 8 }, () => b.connect({ poolSize: 2 })),
+    )
+    const overlap = 1500
+    // Half the writers take the staged path (more than one batch), half the single-statement path.
+    const sizes = [1500, 600, 1500, 300, 1500, 900, 1200, 1000]
+    await Promise.all(
+      writers.map(async (client, w) => {
+        const c = await client.getCollection(name)
+        const ids = shuffledIds(overlap, w + 1).slice(0, sizes[w])
+        for (let round = 0; round < 2; round++) {
+          const records: UpsertRecord[] = ids.map((id) => [id, [w, round, w, round], { w, round }])
+          await c.upsert(records)
+        }
+      }),
+    )
+    const c = await b.client.getCollection(name)
+    const everyId = new Set(
+      writers.flatMap((_, w) => shuffledIds(overlap, w + 1).slice(0, sizes[w])),
+    )
+    assert.equal(await c.count(), everyId.size)
+    const rows = await c.fetch([...everyId])
+    assert.equal(rows.length, everyId.size)
+    for (const row of rows) {
+      const { w, round } = row.metadata as { w: number; round: number }
+      assert.deepEqual(row.vector, [w, round, w, round], `row ${row.id} mixes two writes`)
+      assert.equal(round, 1, `row ${row.id} kept a first-round write after the second round`)
+    }
+  })
+})

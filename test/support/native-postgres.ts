@@ -1,0 +1,265 @@
+import { execFile, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, rmSync } from 'node:fs'
+import { chown, mkdtemp, open, readFile, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { promisify } from 'node:util'
+
+/** A throwaway PostgreSQL 15 cluster without pgvector, reachable over TCP on 127.0.0.1. */
+export interface NativePostgres {
+  readonly url: string
+  stop(): Promise<void>
+}
+
+const BIN_DIR = '/usr/lib/postgresql/15/bin'
+const BINARIES = ['initdb', 'pg_ctl', 'postgres', 'pg_isready'] as const
+const OS_USER = 'postgres'
+const START_TIMEOUT_MS = 30_000
+const POLL_INTERVAL_MS = 100
+const PORT_ATTEMPTS = 5
+const LOG_TAIL_LINES = 20
+const RM_OPTIONS = { recursive: true, force: true, maxRetries: 5 } as const
+
+/** null when the binaries are not on this machine (callers skip with that reason). */
+export function nativePostgresBinDir(): string | null {
+  return BINARIES.every((name) => existsSync(join(BIN_DIR, name))) ? BIN_DIR : null
+}
+
+/**
+ * Starts a fresh cluster in a temp dir. Call `stop()` when done; if the process exits first, an
+ * 'exit' hook kills the server and removes the dir.
+ *
+ * @example
+ * const server = await startNativePostgres()
+ * try { await useDatabase(server.url) } finally { await server.stop() }
+ */
+export async function startNativePostgres(): Promise<NativePostgres> {
+  const cluster = await createCluster(requireBinDir())
+  try {
+    if (cluster.runAs !== null) await chownToUser(cluster.root, cluster.runAs)
+    await run(cluster, 'initdb', initdbArgs(cluster))
+    const server = await startServer(cluster)
+    let stopping: Promise<void> | undefined
+    return {
+      url: `postgresql://${OS_USER}@127.0.0.1:${server.port}/postgres`,
+      stop: () => (stopping ??= stopCluster(cluster, server.child)),
+    }
+  } catch (error) {
+    await removeDir(cluster.root)
+    throw error
+  }
+}
+
+interface Cluster {
+  readonly binDir: string
+  readonly root: string
+  readonly dataDir: string
+  readonly logFile: string
+  /** The OS user to run the binaries as, or null to run them as ourselves. */
+  readonly runAs: string | null
+}
+
+interface Server {
+  readonly child: ChildProcess
+  readonly port: number
+}
+
+function requireBinDir(): string {
+  const binDir = nativePostgresBinDir()
+  if (binDir === null) throw new Error(`PostgreSQL 15 binaries not found in ${BIN_DIR}`)
+  return binDir
+}
+
+async function createCluster(binDir: string): Promise<Cluster> {
+  const root = await mkdtemp(join(tmpdir(), 'vecs-native-pg-'))
+  trackDir(root)
+  // initdb and postgres refuse to run as root, so as root they run as the package's OS user.
+  const runAs = process.getuid?.() === 0 ? OS_USER : null
+  return { binDir, root, dataDir: join(root, 'data'), logFile: join(root, 'server.log'), runAs }
+}
+
+function initdbArgs(cluster: Cluster): string[] {
+  return [
+    ...['-D', cluster.dataDir, '--username', OS_USER, '--auth=trust'],
+    ...['--encoding=UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+  ]
+}
+
+async function startServer(cluster: Cluster): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await findFreePort()
+    const child = await spawnServer(cluster, port)
+    const outcome = await waitUntilReady(cluster, port, child)
+    if (outcome === 'ready') return { child, port }
+    if (outcome === 'timeout') {
+      child.kill('SIGQUIT')
+      await exited(child)
+      throw await startupError(cluster, `did not accept connections within ${START_TIMEOUT_MS} ms`)
+    }
+    // Another process may have bound the port between findFreePort() and postgres binding it.
+    const portTaken = (await readLog(cluster)).includes('Address already in use')
+    if (!portTaken || attempt === PORT_ATTEMPTS) {
+      throw await startupError(cluster, `exited during startup (${exitStatus(child)})`)
+    }
+  }
+}
+
+async function spawnServer(cluster: Cluster, port: number): Promise<ChildProcess> {
+  const args = [
+    ...['-D', cluster.dataDir, '-p', String(port), '-k', cluster.root],
+    ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+    ...['-c', 'full_page_writes=off', '-c', 'shared_buffers=16MB', '-c', 'max_connections=50'],
+  ]
+  const log = await open(cluster.logFile, 'w')
+  try {
+    const [file, argv] = command(cluster, 'postgres', args)
+    const child = spawn(file, argv, { cwd: cluster.root, stdio: ['ignore', log.fd, log.fd] })
+    trackServer(child)
+    // The server must not keep the test process alive; the exit hook stops it if stop() is skipped.
+    child.unref()
+    return child
+  } finally {
+    await log.close()
+  }
+}
+
+async function waitUntilReady(
+  cluster: Cluster,
+  port: number,
+  child: ChildProcess,
+): Promise<'ready' | 'exited' | 'timeout'> {
+  const deadline = Date.now() + START_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const ready = await isReady(cluster, port)
+    if (!isRunning(child)) return 'exited'
+    if (ready) return 'ready'
+    await delay(POLL_INTERVAL_MS)
+  }
+  return 'timeout'
+}
+
+async function isReady(cluster: Cluster, port: number): Promise<boolean> {
+  const args = ['-h', '127.0.0.1', '-p', String(port), '-U', OS_USER, '-d', 'postgres', '-t', '1']
+  try {
+    await execFileAsync(join(cluster.binDir, 'pg_isready'), args)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function stopCluster(cluster: Cluster, child: ChildProcess): Promise<void> {
+  if (isRunning(child)) {
+    await run(cluster, 'pg_ctl', ['stop', '-D', cluster.dataDir, '-m', 'immediate', '-w'])
+    await exited(child)
+  }
+  await removeDir(cluster.root)
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port found'))))
+    })
+  })
+}
+
+const execFileAsync = promisify(execFile)
+
+async function run(cluster: Cluster, binary: string, args: readonly string[]): Promise<void> {
+  const [file, argv] = command(cluster, binary, args)
+  try {
+    await execFileAsync(file, argv, { cwd: cluster.root, timeout: 60_000 })
+  } catch (error) {
+    const stderr = hasStderr(error) ? error.stderr.trim() : ''
+    throw new Error(`${binary} failed: ${stderr || String(error)}`, { cause: error })
+  }
+}
+
+/** The file and argv that run `binary`, through setpriv when it must run as another user. */
+function command(cluster: Cluster, binary: string, args: readonly string[]): [string, string[]] {
+  const path = join(cluster.binDir, binary)
+  if (cluster.runAs === null) return [path, [...args]]
+  // setpriv execs in place (runuser forks), so a spawned server's pid is the postmaster itself.
+  const user = cluster.runAs
+  return ['setpriv', [`--reuid=${user}`, `--regid=${user}`, '--init-groups', '--', path, ...args]]
+}
+
+async function chownToUser(dir: string, user: string): Promise<void> {
+  let entry: string
+  try {
+    entry = (await execFileAsync('getent', ['passwd', user])).stdout
+  } catch (error) {
+    const reason = `running as root needs the '${user}' OS user to run PostgreSQL, and it is missing`
+    throw new Error(reason, { cause: error })
+  }
+  const [, , uid, gid] = entry.trim().split(':')
+  await chown(dir, Number(uid), Number(gid))
+}
+
+async function startupError(cluster: Cluster, what: string): Promise<Error> {
+  const tail = (await readLog(cluster)).trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n')
+  return new Error(`PostgreSQL ${what}. Server log tail:\n${tail}`)
+}
+
+async function readLog(cluster: Cluster): Promise<string> {
+  return readFile(cluster.logFile, 'utf8').catch(() => '')
+}
+
+function hasStderr(error: unknown): error is { stderr: string } {
+  return (
+    typeof error === 'object' && error !== null && typeof Reflect.get(error, 'stderr') === 'string'
+  )
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null
+}
+
+function exitStatus(child: ChildProcess): string {
+  return child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (!isRunning(child)) return Promise.resolve()
+  return new Promise((resolve) => child.once('exit', () => resolve()))
+}
+
+async function removeDir(dir: string): Promise<void> {
+  await rm(dir, RM_OPTIONS)
+  leftovers.dirs.delete(dir)
+}
+
+/** Servers and dirs the 'exit' hook cleans up when the process ends without stop(). */
+const leftovers = { servers: new Set<ChildProcess>(), dirs: new Set<string>(), hooked: false }
+
+function trackServer(child: ChildProcess): void {
+  leftovers.servers.add(child)
+  child.once('exit', () => leftovers.servers.delete(child))
+}
+
+function trackDir(dir: string): void {
+  leftovers.dirs.add(dir)
+  if (leftovers.hooked) return
+  leftovers.hooked = true
+  process.once('exit', cleanUpLeftovers)
+}
+
+function cleanUpLeftovers(): void {
+  // SIGQUIT is PostgreSQL's immediate shutdown: the postmaster ends its children, then itself.
+  for (const child of leftovers.servers) child.kill('SIGQUIT')
+  for (const dir of leftovers.dirs) {
+    try {
+      rmSync(dir, RM_OPTIONS)
+    } catch {
+      // The process is exiting; a dir we cannot remove must not turn into a crash.
+    }
+  }
+}
