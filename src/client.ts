@@ -8,6 +8,7 @@ import {
   CollectionNotFound,
   ExtensionUnavailable,
   MismatchedDimension,
+  VecsError,
 } from './errors.js'
 import * as catalog from './sql/catalog.js'
 import type { CollectionRow } from './sql/catalog.js'
@@ -159,11 +160,9 @@ export class Client implements AsyncDisposable {
   }
 
   #collection(row: CollectionRow): Collection {
-    return new Collection(this.#db, {
-      schema: this.schema,
-      name: row.name,
-      dimension: row.dimension,
-      type: row.type,
+    const table = { schema: this.schema, name: row.name, dimension: row.dimension, type: row.type }
+    return new Collection(this.#db, table, {
+      iterativeScans: compareVersions(this.vectorVersion, '0.8.0') >= 0,
     })
   }
 }
@@ -252,7 +251,17 @@ async function ensureSchema(db: Backend, schema: string): Promise<void> {
   // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege first, so look before creating: a role
   // without CREATE on the database can still use a schema that exists.
   const [existing] = await execute(db, catalog.selectSchema(schema))
-  if (!existing) await execute(db, statements.createSchema(schema))
+  if (existing) return
+  try {
+    await execute(db, statements.createSchema(schema))
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '42501') throw error
+    throw new VecsError(
+      `schema "${schema}" does not exist and this role may not create it: ` +
+        `ask a database owner to run CREATE SCHEMA, or pick an existing schema with { schema }`,
+      { cause: error },
+    )
+  }
 }
 
 /** Compares dotted versions numerically: '0.10.0' > '0.5.1'. */

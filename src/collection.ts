@@ -2,10 +2,12 @@ import type { Backend } from './backend/backend.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
 import { parseFilter } from './filter/parse.js'
-import { readIndex, buildIndex } from './index/manage.js'
+import { IndexArgsHNSW, IndexArgsIVFFlat } from './index/args.js'
+import { buildIndex, readIndex, type CurrentIndex } from './index/manage.js'
 import type { IndexInfo } from './index/describe.js'
 import { planIndex, type CreateIndexOptions } from './index/options.js'
 import { checkQuery, type CheckedQuery } from './query-options.js'
+import { explainSearch, planSearch, runSearch, type NearestRow } from './search.js'
 import { batchesOf, checkIds, encodeRecord, recordParts, streamOf } from './records.js'
 import { execute } from './sql/execute.js'
 import { ident } from './sql/fragment.js'
@@ -24,6 +26,12 @@ import type {
 } from './types.js'
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
 import { UPSERT_BATCH_ROWS, writeBatches } from './upsert.js'
+
+/** What the server's pgvector can do, as far as queries care. */
+export interface ServerFeatures {
+  /** pgvector ≥ 0.8: `hnsw.iterative_scan` and `ivfflat.iterative_scan`. */
+  readonly iterativeScans: boolean
+}
 import { warnOnce } from './warnings.js'
 
 type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
@@ -42,12 +50,14 @@ export class Collection {
   readonly type: VectorType
   readonly #db: Backend
   readonly #table: TableRef
-  #index: Promise<IndexInfo | null> | undefined
+  readonly #features: ServerFeatures
+  #index: Promise<CurrentIndex | null> | undefined
 
   /** @internal Collections come from a `Client`. */
-  constructor(db: Backend, table: TableRef) {
+  constructor(db: Backend, table: TableRef, features: ServerFeatures) {
     this.#db = db
     this.#table = table
+    this.#features = features
     this.name = table.name
     this.dimension = table.dimension
     this.type = table.type
@@ -107,50 +117,78 @@ export class Collection {
 
   /**
    * Nearest neighbours of `data`, nearest first: ids, or `{ id, value?, vector?, metadata? }` rows
-   * when an include flag is set. `probes` and `efSearch` apply to this query only.
+   * when an include flag is set. `probes` and `efSearch` apply to this query only. With `filters`,
+   * the page is full whenever at least `limit` rows match, also through an approximate index.
    */
   query(options: QueryOptions & NoIncludes): Promise<string[]>
   query(options: QueryOptions): Promise<QueryResult[]>
   async query(options: QueryOptions): Promise<string[] | QueryResult[]> {
-    const checked = checkQuery(options)
-    const vec = vectorToBinary(toFloat32(options.data, this.dimension))
-    const index = await this.#currentIndex()
-    if (index === null || index.measure !== checked.measure) this.#warnNoIndex(checked.measure)
-    const settings = searchSettings(checked, index)
-    const statement = statements.selectNearest(this.#table, {
-      vec,
-      measure: checked.measure,
-      limit: checked.limit,
-      where: checked.filter === null ? null : compileFilter(checked.filter, ident('metadata')),
-      includeValue: checked.includeValue,
-      includeVector: checked.includeVector,
-      includeMetadata: checked.includeMetadata,
-    })
-    const rows = await this.#db.transaction(async (tx) => {
-      await execute(tx, statements.setLocal(settings))
-      return execute<{ id: string; value?: number; vector?: string; metadata?: Metadata }>(
-        tx,
-        statement,
-      )
-    })
+    const { plan, checked, index } = await this.#plan(options)
+    const ivfflat = index?.info.method === 'ivfflat' && index.note !== null ? index : null
+    const { rows, estimatedRows } = await runSearch(
+      this.#db,
+      this.#table,
+      plan,
+      checked.limit,
+      ivfflat !== null,
+    )
+    if (ivfflat && estimatedRows !== null) this.#adviseReindex(ivfflat, estimatedRows)
     return shapeResults(rows, checked)
   }
 
   /**
+   * The query plan of exactly the SQL `query(options)` runs, under the same settings: shows
+   * whether the vector index is used. `analyze: true` runs the query and adds timings.
+   */
+  async explain(
+    options: QueryOptions,
+    { analyze = false }: { analyze?: boolean } = {},
+  ): Promise<string> {
+    if (typeof analyze !== 'boolean') throw new ArgError('analyze must be a boolean')
+    const { plan } = await this.#plan(options)
+    return explainSearch(this.#db, plan, analyze)
+  }
+
+  /**
    * Builds the collection's vector index (one per collection), replacing the current one unless
-   * `replace: false`. `auto` picks HNSW.
+   * `replace: false`. `auto` picks HNSW. A failed build leaves the previous index in place.
    */
   async createIndex(options: CreateIndexOptions = {}): Promise<void> {
     const plan = planIndex(options, this.type, this.dimension)
     this.#index = undefined
-    const info = await buildIndex(this.#db, this.#table, plan)
-    this.#index = Promise.resolve(info)
+    this.#index = Promise.resolve(await buildIndex(this.#db, this.#table, plan))
+  }
+
+  /**
+   * Rebuilds the current vector index with its method, measure and arguments; IVFFlat lists that
+   * vecs chose are chosen again for today's rows. What to do after `VECS_REINDEX_ADVISED`.
+   */
+  async reindex(
+    options: Omit<CreateIndexOptions, 'method' | 'measure' | 'indexArguments' | 'replace'> = {},
+  ): Promise<void> {
+    const current = await readIndex(this.#db, this.#table)
+    if (current === null)
+      throw new ArgError(`collection "${this.name}" has no vector index to rebuild`)
+    const { info, note } = current
+    const indexArguments =
+      info.method === 'hnsw'
+        ? IndexArgsHNSW({ m: info.m, efConstruction: info.efConstruction })
+        : note?.autoLists
+          ? undefined
+          : IndexArgsIVFFlat({ nLists: info.nLists })
+    await this.createIndex({
+      ...options,
+      method: info.method,
+      measure: info.measure,
+      indexArguments,
+      replace: true,
+    })
   }
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
   async getIndex(): Promise<IndexInfo | null> {
     this.#index = readIndex(this.#db, this.#table)
-    return this.#index
+    return (await this.#index)?.info ?? null
   }
 
   /** Whether the collection's vector index serves `measure`. */
@@ -164,7 +202,16 @@ export class Collection {
     return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
   }
 
-  #currentIndex(): Promise<IndexInfo | null> {
+  async #plan(options: QueryOptions) {
+    const checked = checkQuery(options)
+    const vec = vectorToBinary(toFloat32(options.data, this.dimension))
+    const index = await this.#currentIndex()
+    if (index === null || index.info.measure !== checked.measure) this.#warnNoIndex(checked.measure)
+    const plan = planSearch(this.#table, checked, vec, index, this.#features.iterativeScans)
+    return { plan, checked, index }
+  }
+
+  #currentIndex(): Promise<CurrentIndex | null> {
     this.#index ??= readIndex(this.#db, this.#table)
     return this.#index
   }
@@ -177,22 +224,21 @@ export class Collection {
         `See Collection.createIndex({ measure: '${measure}' }).`,
     )
   }
-}
 
-/** HNSW ef_search default max(40, limit); IVFFlat probes default round(sqrt(lists)) of the current index. */
-function searchSettings(q: CheckedQuery, index: IndexInfo | null): Record<string, string> {
-  const lists = index?.method === 'ivfflat' ? index.nLists : null
-  const probes = q.probes ?? (lists === null ? 10 : Math.max(1, Math.round(Math.sqrt(lists))))
-  return {
-    'hnsw.ef_search': String(q.efSearch ?? Math.max(40, q.limit)),
-    'ivfflat.probes': String(probes),
+  /** IVFFlat lists fit the rows they were trained on; past twice those rows, recall drops. */
+  #adviseReindex(index: CurrentIndex, rows: number): void {
+    const built = index.note?.rows ?? 0
+    if (rows <= 2 * Math.max(built, 1)) return
+    warnOnce(
+      `${this.schema}.${this.name}:${index.info.name}`,
+      'VECS_REINDEX_ADVISED',
+      `Collection "${this.name}" has grown from ${built} rows to about ${Math.round(rows)} since its IVFFlat ` +
+        'index was built: recall suffers. Rebuild it with collection.reindex().',
+    )
   }
 }
 
-function shapeResults(
-  rows: { id: string; value?: number; vector?: string; metadata?: Metadata }[],
-  q: CheckedQuery,
-): string[] | QueryResult[] {
+function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResult[] {
   if (!q.includeValue && !q.includeVector && !q.includeMetadata) return rows.map((row) => row.id)
   return rows.map((row) => {
     const result: QueryResult = { id: row.id }

@@ -16,6 +16,9 @@ export { IndexArgsHNSW, IndexArgsIVFFlat } from './index/args.js'
 export type { IndexArgs } from './index/args.js'
 export type { IndexInfo } from './index/describe.js'
 export type { CreateIndexOptions } from './index/options.js'
+export type { IndexProgress } from './index/progress.js'
+export { WARNING_CODES } from './warnings.js'
+export type { WarningCode } from './warnings.js'
 export { IndexMeasure, IndexMethod, MEASURES } from './types.js'
 export type {
   FetchedRecord,

@@ -11,6 +11,8 @@ export interface Backend extends Queryable {
   readonly kind: BackendKind
   /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** Runs `fn` on one connection outside any transaction (for CREATE INDEX CONCURRENTLY), held for `fn` alone. */
+  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>
   /** Closes what this backend opened (a pool, a PGlite instance, a lock); handles given by the user stay open. */
   close(): Promise<void>
 }

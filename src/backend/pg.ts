@@ -43,6 +43,19 @@ export function pgBackend(pool: PgPoolLike, owned: boolean): Backend {
       if ('error' in outcome) throw outcome.error
       return outcome.result
     },
+    async session<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect()
+      let failed = false
+      try {
+        return await fn(queryableOf(client))
+      } catch (error) {
+        failed = true
+        throw error
+      } finally {
+        // A session that failed may hold settings or a broken connection: do not pool it again.
+        client.release?.(failed)
+      }
+    },
     async close(): Promise<void> {
       if (owned) await pool.end()
     },

@@ -42,6 +42,9 @@ async function pgliteBackend(pglite: PGliteLike, onClose: () => Promise<void>): 
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return serial(() => transactionOn(client, fn))
     },
+    session<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
+      return serial(() => fn(queryableOf(client)))
+    },
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
       await serial(() => client.end())

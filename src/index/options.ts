@@ -2,6 +2,8 @@ import { ArgError } from '../errors.js'
 import { checkMeasure, MEASURE_SPECS } from '../measures.js'
 import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
 import { IndexArgsHNSW, IndexArgsIVFFlat, type IndexArgs } from './args.js'
+import { DEFAULT_MAX_MAINTENANCE_WORK_MEM, parseMemory } from './memory.js'
+import type { IndexProgress } from './progress.js'
 
 /** Options of `collection.createIndex`. */
 export interface CreateIndexOptions {
@@ -13,6 +15,18 @@ export interface CreateIndexOptions {
   indexArguments?: IndexArgs
   /** Replace an existing vector index (default true); false with an index present → ArgError. */
   replace?: boolean
+  /**
+   * Server: build with CREATE INDEX CONCURRENTLY, so writes go on during the build (then drop the
+   * old index). PGlite has one session and builds normally.
+   */
+  concurrently?: boolean
+  /** Build progress: the server's phase and percent (PGlite: the start and the end of the build). */
+  onProgress?: (progress: IndexProgress) => void
+  /**
+   * The most `maintenance_work_mem` vecs may set for the build, as bytes or `'512MB'`/`'2GB'`.
+   * Default 2GB. vecs asks for what its estimate of the build needs, never more than this.
+   */
+  maxMaintenanceWorkMem?: number | string
 }
 
 /** What a build needs, checked: a concrete method, a measure it supports, arguments or null for defaults. */
@@ -21,6 +35,10 @@ export interface IndexPlan {
   measure: Measure
   args: IndexArgs | null
   replace: boolean
+  concurrently: boolean
+  onProgress: ((progress: IndexProgress) => void) | undefined
+  /** Bytes. */
+  maxMaintenanceWorkMem: number
 }
 
 /** pgvector's limits on indexed dimensions. */
@@ -32,6 +50,10 @@ export function planIndex(
   type: VectorType,
   dimension: number,
 ): IndexPlan {
+  if (typeof options !== 'object' || options === null) {
+    throw new ArgError('createIndex takes an options object')
+  }
+  checkKeys(options)
   const requested = options.method ?? 'auto'
   if (!INDEX_METHODS.includes(requested))
     throw new ArgError(`method must be one of ${INDEX_METHODS.join(', ')}`)
@@ -48,10 +70,45 @@ export function planIndex(
     throw new ArgError(`${measure} cannot be indexed with ${method}; use hnsw`)
   }
   checkIndexableDimension(type, dimension)
-  if (options.replace !== undefined && typeof options.replace !== 'boolean') {
-    throw new ArgError('replace must be a boolean')
+  return {
+    method,
+    measure,
+    args,
+    replace: checkFlag('replace', options.replace, true),
+    concurrently: checkFlag('concurrently', options.concurrently, false),
+    onProgress: checkListener(options.onProgress),
+    maxMaintenanceWorkMem:
+      options.maxMaintenanceWorkMem === undefined
+        ? DEFAULT_MAX_MAINTENANCE_WORK_MEM
+        : parseMemory(options.maxMaintenanceWorkMem),
   }
-  return { method, measure, args, replace: options.replace ?? true }
+}
+
+const CREATE_INDEX_KEYS = new Set([
+  'method',
+  'measure',
+  'indexArguments',
+  'replace',
+  'concurrently',
+  'onProgress',
+  'maxMaintenanceWorkMem',
+])
+
+function checkKeys(options: object): void {
+  const unknown = Object.keys(options).filter((key) => !CREATE_INDEX_KEYS.has(key))
+  if (unknown.length > 0) throw new ArgError(`unknown createIndex option: ${unknown.join(', ')}`)
+}
+
+function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new ArgError(`${name} must be a boolean`)
+  return value
+}
+
+function checkListener(value: unknown): IndexPlan['onProgress'] {
+  if (value === undefined) return undefined
+  if (typeof value !== 'function') throw new ArgError('onProgress must be a function')
+  return value as IndexPlan['onProgress']
 }
 
 function checkArgs(args: unknown): IndexArgs {

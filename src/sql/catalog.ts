@@ -61,3 +61,32 @@ export const selectVectorAvailable: Fragment = sql`
 export function selectSchema(schema: string): Fragment {
   return sql`SELECT nspname AS name FROM pg_namespace WHERE nspname = ${schema}`
 }
+
+/** One row of `pg_stat_progress_create_index`. */
+export interface ProgressRow {
+  phase: string
+  blocksDone: number
+  blocksTotal: number
+  tuplesDone: number
+  tuplesTotal: number
+}
+
+/** The progress of the index build that backend `pid` runs, or no row. */
+export function selectBuildProgress(pid: number): Fragment {
+  return sql`
+    SELECT phase, blocks_done::float8 AS "blocksDone", blocks_total::float8 AS "blocksTotal",
+           tuples_done::float8 AS "tuplesDone", tuples_total::float8 AS "tuplesTotal"
+    FROM pg_stat_progress_create_index WHERE pid = ${pid}`
+}
+
+/**
+ * Cheap row count estimate for a collection: the larger of the planner's reltuples (updated by
+ * index builds, VACUUM and ANALYZE) and the statistics' live tuples (updated within a second of
+ * each write). No table scan.
+ */
+export function selectRowEstimate(schema: string, table: string): Fragment {
+  return sql`
+    SELECT greatest(c.reltuples, pg_stat_get_live_tuples(c.oid))::float8 AS rows
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${schema} AND c.relname = ${table}`
+}

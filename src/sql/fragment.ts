@@ -64,6 +64,19 @@ export function trusted(text: string): Trusted {
   return { [SQL_PART]: 'trusted', text }
 }
 
+const LITERAL_TEXT = /^[A-Za-z0-9_ =.:,-]*$/
+
+/**
+ * A string literal for the few statements that take no parameters (COMMENT ON). Only for text vecs
+ * composes itself from words and numbers; anything else is refused rather than escaped.
+ */
+export function literal(text: string): Trusted {
+  if (!LITERAL_TEXT.test(text) || text.includes('--')) {
+    throw new TypeError('literal SQL text contains characters that are not allowed')
+  }
+  return { [SQL_PART]: 'trusted', text: `'${text}'` }
+}
+
 /** Joins fragments (or values) with a separator fragment, default `, `. */
 export function join(parts: readonly Part[], separator: Fragment = sql`, `): Fragment {
   if (parts.length === 0) return sql``

@@ -1,7 +1,16 @@
 import type { Measure, VectorType } from '../types.js'
 import type { IndexArgs } from '../index/args.js'
 import { MEASURE_SPECS } from '../measures.js'
-import { ident, int, join, sql, trusted, type Fragment, type Identifier } from './fragment.js'
+import {
+  ident,
+  int,
+  join,
+  literal,
+  sql,
+  trusted,
+  type Fragment,
+  type Identifier,
+} from './fragment.js'
 
 /** The table behind a collection. */
 export interface TableRef {
@@ -130,42 +139,102 @@ export interface NearestQuery {
   readonly includeValue: boolean
   readonly includeVector: boolean
   readonly includeMetadata: boolean
+  /** Sort again after the scan: an iterative index scan in relaxed order may return rows slightly out of order. */
+  readonly resort: boolean
 }
 
-/** `SELECT id[, value][, vector][, metadata] … ORDER BY vec <op> $q LIMIT $n`. */
+/**
+ * `SELECT id[, value][, vector][, metadata] … ORDER BY vec <op> $q LIMIT $n`; with `resort`, that
+ * query runs in a materialized CTE and its rows are ordered by distance again, as pgvector
+ * recommends for `iterative_scan = relaxed_order`.
+ */
 export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   const distance = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
-  const columns: Fragment[] = [sql`id`]
-  if (q.includeValue) columns.push(sql`${distance} AS value`)
-  if (q.includeVector) columns.push(sql`vec AS vector`)
-  if (q.includeMetadata) columns.push(sql`metadata`)
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
-  return sql`SELECT ${join(columns)} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
+  if (!q.resort) {
+    const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`)
+    return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
+  }
+  const inner = outputColumns(
+    { ...q, includeValue: true },
+    sql`${distance} AS value`,
+    sql`vec AS vector`,
+  )
+  return sql`WITH hits AS MATERIALIZED (
+      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit})
+    SELECT ${outputColumns(q, sql`value`, sql`vector`)} FROM hits ORDER BY hits.value`
 }
 
-/** Planner settings for one query, local to its transaction (never left on a pooled connection). */
-export function setLocal(settings: Readonly<Record<string, string>>): Fragment {
+function outputColumns(q: NearestQuery, value: Fragment, vector: Fragment): Fragment {
+  const columns: Fragment[] = [sql`id`]
+  if (q.includeValue) columns.push(value)
+  if (q.includeVector) columns.push(vector)
+  if (q.includeMetadata) columns.push(sql`metadata`)
+  return join(columns)
+}
+
+/** `EXPLAIN [ANALYZE]` of a statement, plan as text lines. */
+export function explain(statement: Fragment, analyze: boolean): Fragment {
+  return sql`EXPLAIN (ANALYZE ${trusted(analyze ? 'true' : 'false')}, FORMAT TEXT) ${statement}`
+}
+
+/**
+ * Settings for one query, local to its transaction (never left on a pooled connection), and in the
+ * same round trip any `extra` value the query wants to know (a row estimate, say).
+ */
+export function setLocal(settings: Readonly<Record<string, string>>, extra?: Fragment): Fragment {
   const calls = Object.entries(settings).map(
     ([name, value]) => sql`set_config(${name}, ${value}, true)`,
   )
+  if (extra) calls.push(sql`(${extra}) AS extra`)
   return sql`SELECT ${join(calls)}`
 }
 
-/** `CREATE INDEX … USING hnsw|ivfflat (vec <ops>) WITH (…)`: DDL takes no parameters, so only checked integers go in. */
+/** `CREATE INDEX [CONCURRENTLY] … USING hnsw|ivfflat (vec <ops>) WITH (…)`: DDL takes no parameters, so only checked integers go in. */
 export function createVectorIndex(
   t: TableRef,
   name: string,
   ops: string,
   args: IndexArgs,
+  concurrently: boolean,
 ): Fragment {
   const using = sql`USING ${trusted(args.method)} (vec ${trusted(ops)})`
   const options =
     args.method === 'hnsw'
       ? sql`m = ${int(args.m)}, ef_construction = ${int(args.efConstruction)}`
       : sql`lists = ${int(args.nLists)}`
-  return sql`CREATE INDEX ${ident(name)} ON ${tableIdent(t)} ${using} WITH (${options})`
+  const create = concurrently ? sql`CREATE INDEX CONCURRENTLY` : sql`CREATE INDEX`
+  return sql`${create} ${ident(name)} ON ${tableIdent(t)} ${using} WITH (${options})`
 }
 
-export function dropIndex(t: Pick<TableRef, 'schema'>, name: string): Fragment {
-  return sql`DROP INDEX IF EXISTS ${ident(t.schema, name)}`
+export function dropIndex(
+  t: Pick<TableRef, 'schema'>,
+  name: string,
+  concurrently = false,
+): Fragment {
+  const drop = concurrently ? sql`DROP INDEX CONCURRENTLY IF EXISTS` : sql`DROP INDEX IF EXISTS`
+  return sql`${drop} ${ident(t.schema, name)}`
+}
+
+/** COMMENT ON takes no parameters: the comment is vecs' own words and numbers (see index/comment.ts). */
+export function commentOnIndex(
+  t: Pick<TableRef, 'schema'>,
+  name: string,
+  comment: string,
+): Fragment {
+  return sql`COMMENT ON INDEX ${ident(t.schema, name)} IS ${literal(comment)}`
+}
+
+export function setSession(name: string, value: string): Fragment {
+  return sql`SELECT set_config(${name}, ${value}, false)`
+}
+
+export function resetSession(name: 'maintenance_work_mem'): Fragment {
+  return sql`RESET ${trusted(name)}`
+}
+
+export const selectBackendPid: Fragment = sql`SELECT pg_backend_pid() AS pid`
+
+export function selectSetting(name: string): Fragment {
+  return sql`SELECT current_setting(${name}) AS setting`
 }

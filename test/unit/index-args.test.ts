@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ArgError } from '../../src/errors.js'
+import { defaultLists, IndexArgsHNSW, IndexArgsIVFFlat } from '../../src/index/args.js'
+import { describeIndex } from '../../src/index/describe.js'
+import { formatIndexName, parseIndexName } from '../../src/index/name.js'
+import { planIndex } from '../../src/index/options.js'
+
+test('index names follow Python vecs: ix_<ops>_<method>_<params>_<7 hex>', () => {
+  assert.match(
+    formatIndexName('vector_cosine_ops', IndexArgsHNSW()),
+    /^ix_vector_cosine_ops_hnsw_m16_efc64_[0-9a-f]{7}$/,
+  )
+  assert.match(
+    formatIndexName('vector_l2_ops', IndexArgsIVFFlat({ nLists: 100 })),
+    /^ix_vector_l2_ops_ivfflat_nl100_[0-9a-f]{7}$/,
+  )
+  assert.notEqual(
+    formatIndexName('vector_l2_ops', IndexArgsHNSW()),
+    formatIndexName('vector_l2_ops', IndexArgsHNSW()),
+  )
+})
+
+test('parseIndexName reads names written by either library', () => {
+  assert.deepEqual(parseIndexName('ix_vector_ip_ops_hnsw_m8_efc32_1a2b3c4'), {
+    opsClass: 'vector_ip_ops',
+    args: { method: 'hnsw', m: 8, efConstruction: 32 },
+  })
+  assert.deepEqual(parseIndexName('ix_halfvec_cosine_ops_ivfflat_nl30_abc_def'), {
+    opsClass: 'halfvec_cosine_ops',
+    args: { method: 'ivfflat', nLists: 30 },
+  })
+  assert.equal(parseIndexName('my_own_index'), null)
+})
+
+test('default IVFFlat lists: rows / 1000 with a floor of 30 below 1M rows, sqrt(rows) from 1M', () => {
+  assert.equal(defaultLists(0), 30)
+  assert.equal(defaultLists(29_999), 30)
+  assert.equal(defaultLists(500_000), 500)
+  assert.equal(defaultLists(999_999), 999)
+  assert.equal(defaultLists(1_000_000), 1000)
+  assert.equal(defaultLists(4_000_000), 2000)
+})
+
+test('describeIndex reads method, measure and arguments from the catalog, with pgvector defaults', () => {
+  const row = {
+    name: 'i',
+    method: 'hnsw',
+    opsClass: 'halfvec_l1_ops',
+    options: null,
+    comment: null,
+  }
+  assert.deepEqual(describeIndex(row), {
+    name: 'i',
+    method: 'hnsw',
+    measure: 'l1_distance',
+    m: 16,
+    efConstruction: 64,
+  })
+  const ivf = { ...row, method: 'ivfflat', opsClass: 'vector_ip_ops', options: ['lists=7'] }
+  assert.deepEqual(describeIndex(ivf), {
+    name: 'i',
+    method: 'ivfflat',
+    measure: 'max_inner_product',
+    nLists: 7,
+  })
+  assert.equal(describeIndex({ ...row, opsClass: 'bit_hamming_ops' }), null)
+})
+
+test('planIndex resolves auto to HNSW and checks every combination before SQL', () => {
+  assert.deepEqual(planIndex({}, 'vector', 3), {
+    method: 'hnsw',
+    measure: 'cosine_distance',
+    args: null,
+    replace: true,
+  })
+  assert.throws(
+    () => planIndex({ method: 'ivfflat', measure: 'l1_distance' }, 'vector', 3),
+    ArgError,
+  )
+  assert.throws(() => planIndex({}, 'vector', 2001), /halfvec/)
+  assert.doesNotThrow(() => planIndex({}, 'halfvec', 4000))
+  assert.throws(() => planIndex({}, 'halfvec', 4001), ArgError)
+})
