@@ -8,20 +8,8 @@ import {
   type IndexProgress,
 } from '../src/index.js'
 import { describeEachBackend } from './backends.js'
+import { warningsDuring, withCode } from './support/warnings.js'
 import { exactNearest, randomVectors, seeded } from './support/data.js'
-
-function warningsDuring(fn: () => Promise<unknown>): Promise<Error[]> {
-  const seen: Error[] = []
-  const listener = (w: Error) => seen.push(w)
-  process.on('warning', listener)
-  return fn()
-    .then(() => new Promise((r) => setImmediate(r)))
-    .then(() => seen)
-    .finally(() => process.off('warning', listener))
-}
-
-const coded = (warnings: Error[], code: string, name: string) =>
-  warnings.filter((w) => (w as { code?: string }).code === code && w.message.includes(`"${name}"`))
 
 describeEachBackend('index management', (b) => {
   const filled = async (
@@ -167,12 +155,12 @@ describeEachBackend('index management', (b) => {
   test('building IVFFlat on too little data warns VECS_IVFFLAT_LOW_DATA', async () => {
     const { c } = await filled(100)
     const warnings = await warningsDuring(() => c.createIndex({ method: 'ivfflat' }))
-    assert.equal(coded(warnings, 'VECS_IVFFLAT_LOW_DATA', c.name).length, 1)
+    assert.equal(withCode(warnings, 'VECS_IVFFLAT_LOW_DATA', c.name).length, 1)
     const { c: big } = await filled(400)
     const quiet = await warningsDuring(() =>
       big.createIndex({ method: 'ivfflat', indexArguments: IndexArgsIVFFlat({ nLists: 10 }) }),
     )
-    assert.equal(coded(quiet, 'VECS_IVFFLAT_LOW_DATA', big.name).length, 0)
+    assert.equal(withCode(quiet, 'VECS_IVFFLAT_LOW_DATA', big.name).length, 0)
   })
 
   test('after the rows more than double, queries advise a reindex once, and reindex() rebuilds with fresh lists', async () => {
@@ -185,13 +173,13 @@ describeEachBackend('index management', (b) => {
       await c.query({ data: vectors[0] as number[] })
       await c.query({ data: vectors[1] as number[] })
     })
-    const advised = coded(warnings, 'VECS_REINDEX_ADVISED', c.name)
+    const advised = withCode(warnings, 'VECS_REINDEX_ADVISED', c.name)
     assert.equal(advised.length, 1)
     assert.match(advised[0]?.message ?? '', /from 1000 rows to about 3500.*reindex\(\)/)
     await c.reindex()
     assert.equal((await c.getIndex())?.method, 'ivfflat')
     const after = await warningsDuring(() => c.query({ data: vectors[2] as number[] }))
-    assert.equal(coded(after, 'VECS_REINDEX_ADVISED', c.name).length, 0)
+    assert.equal(withCode(after, 'VECS_REINDEX_ADVISED', c.name).length, 0)
   })
 
   test('reindex keeps the method, measure and given arguments', async () => {

@@ -11,24 +11,8 @@ import {
   type QueryResult,
 } from '../src/index.js'
 import { describeEachBackend } from './backends.js'
+import { warningsDuring, withCode } from './support/warnings.js'
 import { distances, exactNearest, randomVectors } from './support/data.js'
-
-function warningsDuring(fn: () => Promise<void>): Promise<Error[]> {
-  const seen: Error[] = []
-  const listener = (w: Error) => seen.push(w)
-  process.on('warning', listener)
-  return fn()
-    .then(() => new Promise((r) => setImmediate(r)))
-    .then(() => seen)
-    .finally(() => process.off('warning', listener))
-}
-
-function isNoIndexWarning(w: Error, collection: string): boolean {
-  return (
-    (w as { code?: string }).code === 'VECS_NO_COVERING_INDEX' &&
-    w.message.includes(`"${collection}"`)
-  )
-}
 
 describeEachBackend('query', (b) => {
   const filled = async (n = 200, dim = 8): Promise<{ c: Collection; vectors: number[][] }> => {
@@ -155,7 +139,7 @@ describeEachBackend('query', (b) => {
       await c.query({ data, measure: 'l2_distance' })
       await c.query({ data, measure: 'l2_distance' })
     })
-    const ours = warnings.filter((w) => isNoIndexWarning(w, c.name))
+    const ours = withCode(warnings, 'VECS_NO_COVERING_INDEX', c.name)
     assert.equal(ours.length, 2)
     assert.match(ours[0]?.message as string, /cosine_distance.*createIndex/)
     assert.match(ours[1]?.message as string, /l2_distance.*createIndex/)
@@ -163,7 +147,7 @@ describeEachBackend('query', (b) => {
     const after = await warningsDuring(async () => {
       await c.query({ data, measure: 'max_inner_product' })
     })
-    assert.equal(after.filter((w) => isNoIndexWarning(w, c.name)).length, 0)
+    assert.equal(withCode(after, 'VECS_NO_COVERING_INDEX', c.name).length, 0)
   })
 
   test('probes and efSearch never leak into a pooled connection', async (t) => {

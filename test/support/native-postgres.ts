@@ -153,6 +153,8 @@ async function isReady(cluster: Cluster, port: number): Promise<boolean> {
 
 async function stopCluster(cluster: Cluster, child: ChildProcess): Promise<void> {
   if (isRunning(child)) {
+    // Referenced again while we wait: an unref'd child's 'exit' alone would not keep the loop alive.
+    child.ref()
     await run(cluster, 'pg_ctl', ['stop', '-D', cluster.dataDir, '-m', 'immediate', '-w'])
     await exited(child)
   }

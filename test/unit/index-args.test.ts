@@ -73,6 +73,9 @@ test('planIndex resolves auto to HNSW and checks every combination before SQL', 
     measure: 'cosine_distance',
     args: null,
     replace: true,
+    concurrently: false,
+    onProgress: undefined,
+    maxMaintenanceWorkMem: 2 * 1024 ** 3,
   })
   assert.throws(
     () => planIndex({ method: 'ivfflat', measure: 'l1_distance' }, 'vector', 3),
