@@ -1,6 +1,8 @@
 import type { Backend, Queryable } from './backend/backend.js'
-import { execute } from './sql/execute.js'
+import { copyStream } from './copy-binary.js'
+import { copyIn, execute } from './sql/execute.js'
 import {
+  copyIntoStage,
   createStage,
   insertStage,
   mergeStage,
@@ -9,12 +11,16 @@ import {
   type TableRef,
 } from './sql/statements.js'
 
-/** Rows per statement: large enough to amortise round trips, far below the 65535-parameter limit. */
-export const UPSERT_BATCH_ROWS = 1000
+/**
+ * Rows per batch: one statement with Buffer parameters for a write that fits in one batch (far below
+ * the 65535-parameter limit), one binary COPY per batch into the staging table for larger writes.
+ */
+export const UPSERT_BATCH_ROWS = 2000
 
 /**
- * Writes a stream of encoded batches atomically. One batch goes in as one statement; more are
- * staged in a temporary table and merged by one statement at the end. Either way the last duplicate
+ * Writes a stream of encoded batches atomically. One batch goes in as one statement with binary
+ * Buffer parameters; more are streamed by binary COPY into a temporary table and merged by one
+ * statement at the end (the fastest way into PostgreSQL). Either way the last duplicate
  * of an id wins, rows reach the collection in id order (so concurrent writers never deadlock on
  * shared ids), and an error anywhere leaves the collection as it was.
  */
@@ -34,12 +40,13 @@ export async function writeBatches(
     return first.value.length
   }
   return db.transaction((tx) =>
-    stageAndMerge(tx, table, [first.value, second.value], batches, onProgress),
+    stageAndMerge(tx, db, table, [first.value, second.value], batches, onProgress),
   )
 }
 
 async function stageAndMerge(
   tx: Queryable,
+  db: Backend,
   table: TableRef,
   head: EncodedRow[][],
   rest: AsyncIterator<EncodedRow[]>,
@@ -48,7 +55,8 @@ async function stageAndMerge(
   await execute(tx, createStage(table))
   let written = 0
   const stage = async (batch: EncodedRow[]) => {
-    await execute(tx, insertStage(table, batch, written))
+    if (db.copySource === null) await execute(tx, insertStage(table, batch, written))
+    else await copyIn(tx, copyIntoStage(db.copySource), copyStream(batch, written))
     written += batch.length
     onProgress?.(written)
   }

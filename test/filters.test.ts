@@ -808,6 +808,8 @@ async function countingClient(
       sent += 1
       return db.execProtocolStream(message, options)
     },
+    _handleBlob: (blob) => db._handleBlob(blob),
+    _cleanupBlob: () => db._cleanupBlob(),
   }
   const client = await createClient({ pglite: counted }, { schema: b.schema })
   return {

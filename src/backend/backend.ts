@@ -5,10 +5,20 @@
 export interface Queryable {
   /** Runs one statement; rows come back as plain objects keyed by column name. */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>
+  /** Runs a `COPY … FROM` statement (from `copySource`) with `data` as its complete binary input. */
+  copyFrom(text: string, data: readonly Uint8Array[]): Promise<void>
 }
+
+/**
+ * Where COPY data comes from: the wire protocol (a server), or a blob attached to PGlite. Null
+ * where neither works: PGlite served over a socket has no COPY FROM STDIN.
+ */
+export type CopySource = 'stdin' | 'blob' | null
 
 export interface Backend extends Queryable {
   readonly kind: BackendKind
+  /** What `COPY … FROM` reads on this backend; null when it cannot COPY (then vecs inserts). */
+  readonly copySource: CopySource
   /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   /** Runs `fn` on one connection outside any transaction (for CREATE INDEX CONCURRENTLY), held for `fn` alone. */
@@ -29,6 +39,8 @@ export interface PgPoolLike {
 /** The members of a node-postgres client that vecs calls. */
 export interface PgClientLike {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  /** A submittable such as pg-copy-streams' COPY stream: node-postgres returns it, running. */
+  query<S extends NodeJS.WritableStream>(submittable: S): S
   release?(err?: Error | boolean): void
 }
 
@@ -43,4 +55,7 @@ export interface PGliteLike {
    * statements on a shared instance from landing inside a vecs transaction, and the reverse.
    */
   _runExclusiveTransaction?<T>(fn: () => Promise<T>): Promise<T>
+  /** Attaches the data `COPY … FROM '/dev/blob'` reads, and detaches it. */
+  _handleBlob(blob?: Blob): Promise<void>
+  _cleanupBlob(): Promise<void>
 }

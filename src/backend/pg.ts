@@ -1,4 +1,6 @@
-import type { Backend, PgPoolLike, Queryable } from './backend.js'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { Backend, PgClientLike, PgPoolLike, Queryable } from './backend.js'
 import { queryableOf, runTransaction } from './session.js'
 
 /** What node-postgres pool options vecs passes through (see the README's "Connecting"). */
@@ -25,39 +27,58 @@ export async function openPgUrl(url: string, options: PgOptions): Promise<Backen
   })
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => {})
-  return pgBackend(pool, true)
+  try {
+    return await pgBackend(pool, true)
+  } catch (error) {
+    await pool.end().catch(() => {})
+    throw error
+  }
 }
 
 /** A server backend over a pool; `owned` pools are ended by `close()`, a user's own pool is not. */
-export function pgBackend(pool: PgPoolLike, owned: boolean): Backend {
+export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backend> {
+  const { rows } = await pool.query('SELECT version() AS version')
+  // PGlite speaks the wire protocol but cannot COPY FROM STDIN (it aborts the whole instance).
+  const copySource = /PGlite/.test(String((rows[0] as { version?: unknown })?.version))
+    ? null
+    : 'stdin'
+  const onOneClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    let failed = false
+    try {
+      return await fn(queryableOf(client, copyFromStdin))
+    } catch (error) {
+      failed = true
+      throw error
+    } finally {
+      // A connection that failed may hold settings or be broken: do not pool it again.
+      client.release?.(failed)
+    }
+  }
   return {
     kind: 'postgres',
+    copySource,
     async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
       const result = await pool.query(text, values as unknown[])
       return result.rows as R[]
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect()
-      const outcome = await runTransaction(client, fn)
+      const outcome = await runTransaction(client, copyFromStdin, fn)
       client.release?.('error' in outcome && outcome.broken)
       if ('error' in outcome) throw outcome.error
       return outcome.result
     },
-    async session<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
-      const client = await pool.connect()
-      let failed = false
-      try {
-        return await fn(queryableOf(client))
-      } catch (error) {
-        failed = true
-        throw error
-      } finally {
-        // A session that failed may hold settings or a broken connection: do not pool it again.
-        client.release?.(failed)
-      }
-    },
+    session: onOneClient,
+    copyFrom: (text, data) => onOneClient((q) => q.copyFrom(text, data)),
     async close(): Promise<void> {
       if (owned) await pool.end()
     },
   }
+}
+
+/** COPY … FROM STDIN through pg-copy-streams, the data streamed as CopyData messages. */
+async function copyFromStdin(client: PgClientLike, text: string, data: readonly Uint8Array[]) {
+  const { from } = await import('pg-copy-streams')
+  await pipeline(Readable.from(data), client.query(from(text)))
 }

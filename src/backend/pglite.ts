@@ -1,6 +1,6 @@
 import type { Backend, PGliteLike, PgClientLike, Queryable } from './backend.js'
 import { lockDirectory } from './lock.js'
-import { queryableOf, runTransaction } from './session.js'
+import { queryableOf, runTransaction, type CopyFn } from './session.js'
 
 /**
  * The embedded backend: PGlite (PostgreSQL in WASM) with pgvector, in memory or in a directory.
@@ -34,17 +34,15 @@ async function pgliteBackend(pglite: PGliteLike, onClose: () => Promise<void>): 
   const client = new pg.Client(createPgConfig(pglite as never))
   await client.connect()
   const serial = exclusiveOn(pglite)
+  const copy = copyFromBlob(pglite)
+  const queryable = queryableOf(client, copy)
   return {
     kind: 'pglite',
-    query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
-      return serial(() => queryableOf(client).query<R>(text, values))
-    },
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return serial(() => transactionOn(client, fn))
-    },
-    session<T>(fn: (session: Queryable) => Promise<T>): Promise<T> {
-      return serial(() => fn(queryableOf(client)))
-    },
+    copySource: 'blob',
+    query: (text, values) => serial(() => queryable.query(text, values)),
+    copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
+    transaction: (fn) => serial(() => transactionOn(client, copy, fn)),
+    session: (fn) => serial(() => fn(queryable)),
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
       await serial(() => client.end())
@@ -53,11 +51,27 @@ async function pgliteBackend(pglite: PGliteLike, onClose: () => Promise<void>): 
   }
 }
 
+/**
+ * COPY … FROM '/dev/blob': PGlite reads the blob attached to the session as that file. The
+ * statement itself goes through the same protocol client as every other, inside vecs' lock.
+ */
+function copyFromBlob(pglite: PGliteLike): CopyFn {
+  return async (client, text, data) => {
+    await pglite._handleBlob(new Blob(data as Uint8Array<ArrayBuffer>[]))
+    try {
+      await client.query(text)
+    } finally {
+      await pglite._cleanupBlob()
+    }
+  }
+}
+
 async function transactionOn<T>(
   client: PgClientLike,
+  copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<T> {
-  const outcome = await runTransaction(client, fn)
+  const outcome = await runTransaction(client, copy, fn)
   if ('error' in outcome) throw outcome.error
   return outcome.result
 }

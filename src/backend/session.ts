@@ -1,12 +1,20 @@
 import type { PgClientLike, Queryable } from './backend.js'
 
+/** How a backend feeds binary data to a COPY statement on one client. */
+export type CopyFn = (
+  client: PgClientLike,
+  text: string,
+  data: readonly Uint8Array[],
+) => Promise<void>
+
 /** A node-postgres client seen as a `Queryable`. */
-export function queryableOf(client: PgClientLike): Queryable {
+export function queryableOf(client: PgClientLike, copy: CopyFn): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
       const result = await client.query(text, values as unknown[])
       return result.rows as R[]
     },
+    copyFrom: (text, data) => copy(client, text, data),
   }
 }
 
@@ -17,11 +25,12 @@ export function queryableOf(client: PgClientLike): Queryable {
  */
 export async function runTransaction<T>(
   client: PgClientLike,
+  copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
 ): Promise<{ result: T } | { error: unknown; broken: boolean }> {
   try {
     await client.query('BEGIN')
-    const result = await fn(queryableOf(client))
+    const result = await fn(queryableOf(client, copy))
     await client.query('COMMIT')
     return { result }
   } catch (error) {

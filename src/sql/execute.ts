@@ -15,6 +15,20 @@ export async function execute<R = Record<string, unknown>>(
   }
 }
 
+/** Runs a COPY … FROM fragment (no parameters) with `data` as its binary input. */
+export async function copyIn(
+  db: Queryable,
+  fragment: Fragment,
+  data: readonly Uint8Array[],
+): Promise<void> {
+  const { text } = compile(fragment)
+  try {
+    await db.copyFrom(text, data)
+  } catch (error) {
+    throw translateDriverError(error)
+  }
+}
+
 /**
  * pgvector's "expected 3 dimensions, not 2" becomes `MismatchedDimension`; other driver errors pass
  * through unchanged. The original is kept as `cause`.

@@ -1,4 +1,5 @@
 import type { Measure, VectorType } from '../types.js'
+import type { CopySource } from '../backend/backend.js'
 import type { IndexArgs } from '../index/args.js'
 import { MEASURE_SPECS } from '../measures.js'
 import {
@@ -88,20 +89,29 @@ export function upsertRows(t: TableRef, rows: readonly EncodedRow[]): Fragment {
 const onConflict = sql`ON CONFLICT (id) DO UPDATE SET vec = EXCLUDED.vec, metadata = EXCLUDED.metadata`
 const stage = ident('vecs_upsert_stage')
 
-/** A staging table for one large upsert; it lives until the transaction ends. */
+/**
+ * A staging table for one large upsert; it lives until the transaction ends. Its vectors are
+ * float32 whatever the collection stores: binary COPY delivers pgvector's float32 form, and the
+ * merge converts to halfvec where the collection needs it.
+ */
 export function createStage(t: TableRef): Fragment {
   return sql`CREATE TEMPORARY TABLE ${stage} (
-    seq int8 NOT NULL, id varchar NOT NULL, vec ${columnType(t)} NOT NULL, metadata jsonb NOT NULL)
+    seq int8 NOT NULL, id varchar NOT NULL, vec vector(${int(t.dimension)}) NOT NULL, metadata jsonb NOT NULL)
     ON COMMIT DROP`
 }
 
-/** Appends rows to the staging table; `firstSeq` numbers them so the last duplicate can win. */
+/** Appends rows to the staging table where the backend cannot COPY; `firstSeq` numbers them. */
 export function insertStage(t: TableRef, rows: readonly EncodedRow[], firstSeq: number): Fragment {
   const values = rows.map(
-    (r, i) =>
-      sql`(${int(firstSeq + i)}, ${r.id}::varchar, ${vectorParam(t, r.vec)}, ${r.metadata}::jsonb)`,
+    (r, i) => sql`(${int(firstSeq + i)}, ${r.id}::varchar, ${r.vec}::vector, ${r.metadata}::jsonb)`,
   )
   return sql`INSERT INTO ${stage} (seq, id, vec, metadata) VALUES ${join(values)}`
+}
+
+/** Appends binary COPY data (see copy-binary.ts) to the staging table. */
+export function copyIntoStage(source: Exclude<CopySource, null>): Fragment {
+  const from = source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
+  return sql`COPY ${stage} (seq, id, vec, metadata) FROM ${from} (FORMAT binary)`
 }
 
 /**
@@ -109,8 +119,9 @@ export function insertStage(t: TableRef, rows: readonly EncodedRow[], firstSeq: 
  * and rows are written in id order, so concurrent writers lock shared ids in the same order.
  */
 export function mergeStage(t: TableRef): Fragment {
+  const vec = t.type === 'halfvec' ? sql`vec::halfvec` : sql`vec`
   return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
-    SELECT DISTINCT ON (id) id, vec, metadata FROM ${stage} ORDER BY id, seq DESC
+    SELECT DISTINCT ON (id) id, ${vec}, metadata FROM ${stage} ORDER BY id, seq DESC
     ${onConflict}`
 }
 
