@@ -1,7 +1,8 @@
 import type { Backend, BackendKind } from './backend/backend.js'
 import { openBackend, type Location } from './backend/open.js'
 import type { PgOptions } from './backend/pg.js'
-import { Collection } from './collection.js'
+import { Collection, type ServerFeatures } from './collection.js'
+import type { SessionDefaults } from './search.js'
 import {
   ArgError,
   CollectionAlreadyExists,
@@ -54,7 +55,11 @@ export async function createClient(
   try {
     const vectorVersion = await ensureVector(db)
     await ensureSchema(db, schema)
-    return new Client(db, schema, vectorVersion)
+    const features = {
+      iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
+      sessionDefaults: db.ownsSessions ? await searchDefaults(db) : null,
+    }
+    return new Client(db, schema, vectorVersion, features)
   } catch (error) {
     await db.close().catch(() => {})
     throw error
@@ -68,10 +73,12 @@ export class Client implements AsyncDisposable {
   /** The schema collections live in. */
   readonly schema: string
   readonly #db: Backend
+  readonly #features: ServerFeatures
 
   /** @internal Use `createClient`. */
-  constructor(db: Backend, schema: string, vectorVersion: string) {
+  constructor(db: Backend, schema: string, vectorVersion: string, features: ServerFeatures) {
     this.#db = db
+    this.#features = features
     this.schema = schema
     this.vectorVersion = vectorVersion
   }
@@ -161,9 +168,7 @@ export class Client implements AsyncDisposable {
 
   #collection(row: CollectionRow): Collection {
     const table = { schema: this.schema, name: row.name, dimension: row.dimension, type: row.type }
-    return new Collection(this.#db, table, {
-      iterativeScans: compareVersions(this.vectorVersion, '0.8.0') >= 0,
-    })
+    return new Collection(this.#db, table, this.#features)
   }
 }
 
@@ -261,6 +266,21 @@ async function ensureSchema(db: Backend, schema: string): Promise<void> {
         `ask a database owner to run CREATE SCHEMA, or pick an existing schema with { schema }`,
       { cause: error },
     )
+  }
+}
+
+/**
+ * The search settings every session of a backend vecs opened starts with: the server's configured
+ * values, or pgvector's built-in defaults (ef_search 40, probes 1) where none is configured.
+ */
+async function searchDefaults(db: Backend): Promise<SessionDefaults> {
+  const [row] = await execute<Record<'hnsw.ef_search' | 'ivfflat.probes', string | null>>(
+    db,
+    catalog.selectSearchDefaults,
+  )
+  return {
+    'hnsw.ef_search': row?.['hnsw.ef_search'] ?? '40',
+    'ivfflat.probes': row?.['ivfflat.probes'] ?? '1',
   }
 }
 

@@ -7,7 +7,14 @@ import { buildIndex, readIndex, type CurrentIndex } from './index/manage.js'
 import type { IndexInfo } from './index/describe.js'
 import { planIndex, type CreateIndexOptions } from './index/options.js'
 import { checkQuery, type CheckedQuery } from './query-options.js'
-import { explainSearch, planSearch, runSearch, type NearestRow } from './search.js'
+import {
+  estimateRows,
+  explainSearch,
+  planSearch,
+  runSearch,
+  type NearestRow,
+  type SessionDefaults,
+} from './search.js'
 import { batchesOf, checkIds, encodeRecord, recordParts, streamOf } from './records.js'
 import { execute } from './sql/execute.js'
 import { ident } from './sql/fragment.js'
@@ -27,11 +34,14 @@ import type {
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
 import { UPSERT_BATCH_ROWS, writeBatches } from './upsert.js'
 
-/** What the server's pgvector can do, as far as queries care. */
+/** What the server's pgvector can do and what its sessions hold, as far as queries care. */
 export interface ServerFeatures {
   /** pgvector ≥ 0.8: `hnsw.iterative_scan` and `ivfflat.iterative_scan`. */
   readonly iterativeScans: boolean
+  readonly sessionDefaults: SessionDefaults
 }
+
+const GROWTH_CHECK_MS = 60_000
 import { warnOnce } from './warnings.js'
 
 type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
@@ -52,6 +62,7 @@ export class Collection {
   readonly #table: TableRef
   readonly #features: ServerFeatures
   #index: Promise<CurrentIndex | null> | undefined
+  #nextGrowthCheck = 0
 
   /** @internal Collections come from a `Client`. */
   constructor(db: Backend, table: TableRef, features: ServerFeatures) {
@@ -124,15 +135,8 @@ export class Collection {
   query(options: QueryOptions): Promise<QueryResult[]>
   async query(options: QueryOptions): Promise<string[] | QueryResult[]> {
     const { plan, checked, index } = await this.#plan(options)
-    const ivfflat = index?.info.method === 'ivfflat' && index.note !== null ? index : null
-    const { rows, estimatedRows } = await runSearch(
-      this.#db,
-      this.#table,
-      plan,
-      checked.limit,
-      ivfflat !== null,
-    )
-    if (ivfflat && estimatedRows !== null) this.#adviseReindex(ivfflat, estimatedRows)
+    const rows = await runSearch(this.#db, plan, checked.limit)
+    if (index?.info.method === 'ivfflat' && index.note !== null) await this.#adviseReindex(index)
     return shapeResults(rows, checked)
   }
 
@@ -207,7 +211,7 @@ export class Collection {
     const vec = vectorToBinary(toFloat32(options.data, this.dimension))
     const index = await this.#currentIndex()
     if (index === null || index.info.measure !== checked.measure) this.#warnNoIndex(checked.measure)
-    const plan = planSearch(this.#table, checked, vec, index, this.#features.iterativeScans)
+    const plan = planSearch(this.#table, checked, vec, index, this.#features)
     return { plan, checked, index }
   }
 
@@ -225,10 +229,16 @@ export class Collection {
     )
   }
 
-  /** IVFFlat lists fit the rows they were trained on; past twice those rows, recall drops. */
-  #adviseReindex(index: CurrentIndex, rows: number): void {
+  /**
+   * IVFFlat lists fit the rows they were trained on; past twice those rows, recall drops. Checked
+   * from a catalog estimate (no scan), at most once a minute per collection object.
+   */
+  async #adviseReindex(index: CurrentIndex): Promise<void> {
+    if (Date.now() < this.#nextGrowthCheck) return
+    this.#nextGrowthCheck = Date.now() + GROWTH_CHECK_MS
+    const rows = await estimateRows(this.#db, this.#table)
     const built = index.note?.rows ?? 0
-    if (rows <= 2 * Math.max(built, 1)) return
+    if (rows === null || rows <= 2 * Math.max(built, 1)) return
     warnOnce(
       `${this.schema}.${this.name}:${index.info.name}`,
       'VECS_REINDEX_ADVISED',

@@ -4,9 +4,9 @@ import type { CurrentIndex } from './index/manage.js'
 import type { CheckedQuery } from './query-options.js'
 import { selectRowEstimate } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
-import { ident, type Fragment } from './sql/fragment.js'
+import { compile, ident, type Fragment } from './sql/fragment.js'
 import * as statements from './sql/statements.js'
-import type { TableRef } from './sql/statements.js'
+import type { LocalSetting, LocalSettings, TableRef } from './sql/statements.js'
 import type { Metadata } from './types.js'
 
 /** A row as the nearest-neighbour statement returns it. */
@@ -20,10 +20,18 @@ export interface NearestRow {
 /** How one query runs: its statement, the settings local to its transaction, and its fallback. */
 export interface SearchPlan {
   readonly statement: Fragment
-  readonly settings: Record<string, string>
+  /** Only the settings that differ from what the session already has. */
+  readonly settings: LocalSettings
   /** An approximate index with a filter may come back short; then exact search gives the full page. */
   readonly exactFallback: Fragment | null
 }
+
+/**
+ * The session's own values of the settings a query sets, where vecs knows them (it opened every
+ * connection itself and only ever sets them locally); null where a user's pool or PGlite may have
+ * changed them, so every query sets what it needs.
+ */
+export type SessionDefaults = Readonly<LocalSettings> | null
 
 /**
  * Plans a query against the collection's current index:
@@ -31,18 +39,19 @@ export interface SearchPlan {
  * - IVFFlat `probes` = round(sqrt(lists)) unless given (pgvector's default of 1 gives poor recall);
  * - with a filter and pgvector ≥ 0.8, an iterative index scan in relaxed order, re-sorted, keeps
  *   scanning until `limit` rows match; whatever still comes back short is redone exactly.
+ * Settings the session already has are left out: with none left, the query is one plain statement.
  */
 export function planSearch(
   table: TableRef,
   q: CheckedQuery,
   vec: Buffer,
   index: CurrentIndex | null,
-  iterativeScans: boolean,
+  features: { iterativeScans: boolean; sessionDefaults: SessionDefaults },
 ): SearchPlan {
   const approximate = index !== null && index.info.measure === q.measure
-  const iterative = approximate && q.filter !== null && iterativeScans
-  const settings = searchSettings(q, index)
-  if (index !== null && iterative) settings[`${index.info.method}.iterative_scan`] = 'relaxed_order'
+  const iterative = approximate && q.filter !== null && features.iterativeScans
+  const wanted = searchSettings(q, index)
+  if (index !== null && iterative) wanted[`${index.info.method}.iterative_scan`] = 'relaxed_order'
   const shape = {
     vec,
     measure: q.measure,
@@ -54,7 +63,7 @@ export function planSearch(
   }
   return {
     statement: statements.selectNearest(table, { ...shape, resort: iterative }),
-    settings,
+    settings: differing(wanted, features.sessionDefaults),
     exactFallback:
       approximate && q.filter !== null
         ? statements.selectNearest(table, { ...shape, resort: false })
@@ -63,27 +72,22 @@ export function planSearch(
 }
 
 /**
- * Runs a planned query in one transaction: settings (and, when asked, the row estimate) in one
- * round trip, then the statement, then the exact fallback only if the page came back short.
+ * Runs a planned query: as one statement when it needs no settings and no fallback; otherwise in
+ * one transaction whose BEGIN carries the settings, then the statement, then the exact fallback
+ * only if the page came back short.
  */
 export async function runSearch(
   db: Backend,
-  table: TableRef,
   plan: SearchPlan,
   limit: number,
-  wantRows: boolean,
-): Promise<{ rows: NearestRow[]; estimatedRows: number | null }> {
+): Promise<NearestRow[]> {
+  const prelude = compile(statements.setLocal(plan.settings)).text
+  if (prelude === '' && plan.exactFallback === null) return execute<NearestRow>(db, plan.statement)
   return db.transaction(async (tx) => {
-    const estimate = wantRows ? selectRowEstimate(table.schema, table.name) : undefined
-    const [settings] = await execute<{ extra?: number }>(
-      tx,
-      statements.setLocal(plan.settings, estimate),
-    )
-    let rows = await execute<NearestRow>(tx, plan.statement)
-    if (rows.length < limit && plan.exactFallback !== null)
-      rows = await exactly(tx, plan.exactFallback)
-    return { rows, estimatedRows: settings?.extra ?? null }
-  })
+    const rows = await execute<NearestRow>(tx, plan.statement)
+    if (rows.length >= limit || plan.exactFallback === null) return rows
+    return exactly(tx, plan.exactFallback)
+  }, prelude)
 }
 
 /** The plan text of exactly the statement `runSearch` sends first, under the same settings. */
@@ -92,14 +96,20 @@ export async function explainSearch(
   plan: SearchPlan,
   analyze: boolean,
 ): Promise<string> {
+  const prelude = compile(statements.setLocal(plan.settings)).text
   return db.transaction(async (tx) => {
-    await execute(tx, statements.setLocal(plan.settings))
     const lines = await execute<{ 'QUERY PLAN': string }>(
       tx,
       statements.explain(plan.statement, analyze),
     )
     return lines.map((line) => line['QUERY PLAN']).join('\n')
-  })
+  }, prelude)
+}
+
+/** A cheap estimate of the collection's rows (no scan), for the reindex advice. */
+export async function estimateRows(db: Backend, table: TableRef): Promise<number | null> {
+  const [row] = await execute<{ rows: number }>(db, selectRowEstimate(table.schema, table.name))
+  return row?.rows ?? null
 }
 
 async function exactly(tx: Queryable, statement: Fragment): Promise<NearestRow[]> {
@@ -108,11 +118,24 @@ async function exactly(tx: Queryable, statement: Fragment): Promise<NearestRow[]
   return execute<NearestRow>(tx, statement)
 }
 
-function searchSettings(q: CheckedQuery, index: CurrentIndex | null): Record<string, string> {
-  const lists = index?.info.method === 'ivfflat' ? index.info.nLists : null
-  const probes = q.probes ?? (lists === null ? 10 : Math.max(1, Math.round(Math.sqrt(lists))))
-  return {
-    'hnsw.ef_search': String(q.efSearch ?? Math.max(40, q.limit)),
-    'ivfflat.probes': String(probes),
+/** What the query needs of the index it will use; a setting the user gave is always set. */
+function searchSettings(q: CheckedQuery, index: CurrentIndex | null): LocalSettings {
+  const method = index?.info.measure === q.measure ? index.info.method : null
+  const settings: LocalSettings = {}
+  if (method === 'hnsw' || q.efSearch !== undefined) {
+    settings['hnsw.ef_search'] = String(q.efSearch ?? Math.max(40, q.limit))
   }
+  if (method === 'ivfflat' || q.probes !== undefined) {
+    const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
+    settings['ivfflat.probes'] = String(q.probes ?? Math.max(1, Math.round(Math.sqrt(lists))))
+  }
+  return settings
+}
+
+function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
+  if (defaults === null) return wanted
+  const entries = Object.entries(wanted).filter(
+    ([name, value]) => defaults[name as LocalSetting] !== value,
+  )
+  return Object.fromEntries(entries)
 }

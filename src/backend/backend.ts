@@ -19,8 +19,16 @@ export interface Backend extends Queryable {
   readonly kind: BackendKind
   /** What `COPY … FROM` reads on this backend; null when it cannot COPY (then vecs inserts). */
   readonly copySource: CopySource
-  /** Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws.
+   * `prelude`, parameterless statements such as SET LOCAL, is sent with the BEGIN.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T>
+  /**
+   * True when vecs opened every connection itself (a URL, an embedded database): then no session
+   * setting differs from the server's own defaults, because vecs only ever sets them locally.
+   */
+  readonly ownsSessions: boolean
   /** Runs `fn` on one connection outside any transaction (for CREATE INDEX CONCURRENTLY), held for `fn` alone. */
   session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>
   /** Closes what this backend opened (a pool, a PGlite instance, a lock); handles given by the user stay open. */

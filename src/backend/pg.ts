@@ -62,9 +62,10 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       const result = await pool.query(text, values as unknown[])
       return result.rows as R[]
     },
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    ownsSessions: owned,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T> {
       const client = await pool.connect()
-      const outcome = await runTransaction(client, copyFromStdin, fn)
+      const outcome = await runTransaction(client, copyFromStdin, fn, prelude)
       client.release?.('error' in outcome && outcome.broken)
       if ('error' in outcome) throw outcome.error
       return outcome.result

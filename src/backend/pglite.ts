@@ -13,7 +13,7 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
     const { PGlite } = await import('@electric-sql/pglite')
     const { vector } = await import('@electric-sql/pglite-pgvector')
     const pglite = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } })
-    return await pgliteBackend(pglite, async () => {
+    return await pgliteBackend(pglite, true, async () => {
       await pglite.close()
       release()
     })
@@ -25,10 +25,14 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
 
 /** A backend over a PGlite instance the user already has; `close()` leaves it open. */
 export async function wrapPGlite(pglite: PGliteLike): Promise<Backend> {
-  return pgliteBackend(pglite, async () => {})
+  return pgliteBackend(pglite, false, async () => {})
 }
 
-async function pgliteBackend(pglite: PGliteLike, onClose: () => Promise<void>): Promise<Backend> {
+async function pgliteBackend(
+  pglite: PGliteLike,
+  owned: boolean,
+  onClose: () => Promise<void>,
+): Promise<Backend> {
   const { default: pg } = await import('pg')
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')
   const client = new pg.Client(createPgConfig(pglite as never))
@@ -41,7 +45,8 @@ async function pgliteBackend(pglite: PGliteLike, onClose: () => Promise<void>): 
     copySource: 'blob',
     query: (text, values) => serial(() => queryable.query(text, values)),
     copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
-    transaction: (fn) => serial(() => transactionOn(client, copy, fn)),
+    ownsSessions: owned,
+    transaction: (fn, prelude) => serial(() => transactionOn(client, copy, fn, prelude)),
     session: (fn) => serial(() => fn(queryable)),
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
@@ -70,8 +75,9 @@ async function transactionOn<T>(
   client: PgClientLike,
   copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
+  prelude?: string,
 ): Promise<T> {
-  const outcome = await runTransaction(client, copy, fn)
+  const outcome = await runTransaction(client, copy, fn, prelude)
   if ('error' in outcome) throw outcome.error
   return outcome.result
 }

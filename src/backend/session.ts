@@ -27,9 +27,11 @@ export async function runTransaction<T>(
   client: PgClientLike,
   copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
+  prelude = '',
 ): Promise<{ result: T } | { error: unknown; broken: boolean }> {
   try {
-    await client.query('BEGIN')
+    // The prelude (parameterless SET LOCAL statements) rides with BEGIN: one round trip for both.
+    await client.query(prelude === '' ? 'BEGIN' : `BEGIN; ${prelude}`)
     const result = await fn(queryableOf(client, copy))
     await client.query('COMMIT')
     return { result }

@@ -90,3 +90,8 @@ export function selectRowEstimate(schema: string, table: string): Fragment {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ${schema} AND c.relname = ${table}`
 }
+
+/** The session's values of the search settings; null where pgvector is not loaded and none is configured. */
+export const selectSearchDefaults: Fragment = sql`
+  SELECT current_setting('hnsw.ef_search', true) AS "hnsw.ef_search",
+         current_setting('ivfflat.probes', true) AS "ivfflat.probes"`

@@ -189,16 +189,35 @@ export function explain(statement: Fragment, analyze: boolean): Fragment {
   return sql`EXPLAIN (ANALYZE ${trusted(analyze ? 'true' : 'false')}, FORMAT TEXT) ${statement}`
 }
 
+/** Planner and pgvector settings a query may set for itself, with the kind of value each takes. */
+export const LOCAL_SETTINGS = {
+  'hnsw.ef_search': 'integer',
+  'ivfflat.probes': 'integer',
+  'hnsw.iterative_scan': 'word',
+  'ivfflat.iterative_scan': 'word',
+  enable_indexscan: 'word',
+  maintenance_work_mem: 'word',
+} as const
+export type LocalSetting = keyof typeof LOCAL_SETTINGS
+export type LocalSettings = Partial<Record<LocalSetting, string>>
+
 /**
- * Settings for one query, local to its transaction (never left on a pooled connection), and in the
- * same round trip any `extra` value the query wants to know (a row estimate, say).
+ * `SET LOCAL name = value; …` for one transaction (never left on a pooled connection). No
+ * parameters, so it can ride with BEGIN: names come from LOCAL_SETTINGS, integers are checked,
+ * words are plain quoted words (`'relaxed_order'`, `'off'`, `'65536kB'`).
  */
-export function setLocal(settings: Readonly<Record<string, string>>, extra?: Fragment): Fragment {
-  const calls = Object.entries(settings).map(
-    ([name, value]) => sql`set_config(${name}, ${value}, true)`,
-  )
-  if (extra) calls.push(sql`(${extra}) AS extra`)
-  return sql`SELECT ${join(calls)}`
+export function setLocal(settings: LocalSettings): Fragment {
+  const statements = Object.entries(settings).map(([name, value]) => {
+    const kind = LOCAL_SETTINGS[name as LocalSetting]
+    const setting = kind === 'integer' ? int(Number(value)) : literal(checkWord(value))
+    return sql`SET LOCAL ${trusted(name)} = ${setting}`
+  })
+  return join(statements, sql`; `)
+}
+
+function checkWord(value: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(value)) throw new TypeError('setting values must be plain words')
+  return value
 }
 
 /** `CREATE INDEX [CONCURRENTLY] … USING hnsw|ivfflat (vec <ops>) WITH (…)`: DDL takes no parameters, so only checked integers go in. */

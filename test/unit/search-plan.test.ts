@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkQuery } from '../../src/query-options.js'
+import { planSearch } from '../../src/search.js'
+import { compile } from '../../src/sql/fragment.js'
+import { setLocal } from '../../src/sql/statements.js'
+import type { ServerFeatures } from '../../src/collection.js'
+import type { CurrentIndex } from '../../src/index/manage.js'
+
+const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
+const vec = Buffer.alloc(12)
+const hnsw: CurrentIndex = {
+  info: { name: 'ix', method: 'hnsw', measure: 'cosine_distance', m: 16, efConstruction: 64 },
+  note: null,
+}
+const ivfflat: CurrentIndex = {
+  info: { name: 'ix', method: 'ivfflat', measure: 'cosine_distance', nLists: 100 },
+  note: null,
+}
+const known = {
+  iterativeScans: true,
+  sessionDefaults: { 'hnsw.ef_search': '40', 'ivfflat.probes': '1' },
+}
+const unknown = { iterativeScans: true, sessionDefaults: null }
+const plan = (q: object, index: CurrentIndex | null, features: ServerFeatures = known) =>
+  planSearch(table, checkQuery({ data: [1, 2], ...q }), vec, index, features)
+
+test('an HNSW query whose ef_search equals the session default needs no settings at all', () => {
+  assert.deepEqual(plan({ limit: 10 }, hnsw).settings, {})
+  assert.equal(plan({ limit: 10 }, hnsw).exactFallback, null)
+})
+
+test('ef_search grows with the limit, and a given efSearch is always set', () => {
+  assert.deepEqual(plan({ limit: 100 }, hnsw).settings, { 'hnsw.ef_search': '100' })
+  assert.deepEqual(plan({ efSearch: 40 }, hnsw, unknown).settings, { 'hnsw.ef_search': '40' })
+})
+
+test('where the session may have been changed (a user pool), every needed setting is set', () => {
+  assert.deepEqual(plan({}, hnsw, unknown).settings, { 'hnsw.ef_search': '40' })
+})
+
+test('IVFFlat probes default to round(sqrt(lists))', () => {
+  assert.deepEqual(plan({}, ivfflat).settings, { 'ivfflat.probes': '10' })
+  assert.deepEqual(plan({ probes: 3 }, ivfflat).settings, { 'ivfflat.probes': '3' })
+})
+
+test('a query no index serves sets nothing', () => {
+  assert.deepEqual(plan({}, null).settings, {})
+  assert.deepEqual(plan({ measure: 'l2_distance' }, hnsw).settings, {})
+})
+
+test('a filtered query through an index scans iteratively, re-sorts, and can fall back to exact', () => {
+  const filtered = plan({ filters: { a: 1 } }, hnsw)
+  assert.deepEqual(filtered.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
+  assert.match(compile(filtered.statement).text, /^WITH hits AS MATERIALIZED/)
+  assert.ok(filtered.exactFallback)
+  const old = plan({ filters: { a: 1 } }, hnsw, { ...known, iterativeScans: false })
+  assert.deepEqual(old.settings, {})
+  assert.doesNotMatch(compile(old.statement).text, /MATERIALIZED/)
+  assert.ok(old.exactFallback)
+})
+
+test('SET LOCAL statements take no parameters: checked integers and quoted words only', () => {
+  assert.deepEqual(
+    compile(setLocal({ 'hnsw.ef_search': '40', 'hnsw.iterative_scan': 'relaxed_order' })),
+    {
+      text: "SET LOCAL hnsw.ef_search = 40; SET LOCAL hnsw.iterative_scan = 'relaxed_order'",
+      values: [],
+    },
+  )
+  assert.throws(() => setLocal({ 'hnsw.ef_search': '40; DROP TABLE x' }), TypeError)
+  assert.throws(() => setLocal({ enable_indexscan: "off'; DROP TABLE x; --" }), TypeError)
+  assert.equal(compile(setLocal({})).text, '')
+})
