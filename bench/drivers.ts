@@ -35,7 +35,7 @@ async function openPGlite(): Promise<BenchBackend> {
   const { vector } = await import('@electric-sql/pglite-pgvector')
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')
   const db = await PGlite.create({ extensions: { vector } })
-  const vecs = await createClient({ pglite: db }, { schema: SCHEMA })
+  const vecs = await createClient({ pglite: db }, { schema: SCHEMA, assumeDefaultSettings: true })
   const client = new pg.Client(createPgConfig(db))
   await client.connect()
   return {

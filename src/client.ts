@@ -23,6 +23,12 @@ import { randomBytes } from 'node:crypto'
 export interface ClientOptions extends PgOptions {
   /** The schema collections live in. Default `'vecs'`, as in Python vecs. */
   schema?: string
+  /**
+   * For `{ pool }` and `{ pglite }`: promise that no session on it sets `hnsw.ef_search` or
+   * `ivfflat.probes` itself, so a query that needs just the default sends one statement instead of
+   * a transaction. Always so for connections vecs opens itself.
+   */
+  assumeDefaultSettings?: boolean
 }
 
 /** Options of `getOrCreateCollection`. */
@@ -57,7 +63,8 @@ export async function createClient(
     await ensureSchema(db, schema)
     const features = {
       iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
-      sessionDefaults: db.ownsSessions ? await searchDefaults(db) : null,
+      sessionDefaults:
+        db.ownsSessions || options.assumeDefaultSettings === true ? await searchDefaults(db) : null,
     }
     return new Client(db, schema, vectorVersion, features)
   } catch (error) {

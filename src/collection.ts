@@ -15,7 +15,7 @@ import {
   type NearestRow,
   type SessionDefaults,
 } from './search.js'
-import { batchesOf, checkIds, encodeRecord, recordParts, streamOf } from './records.js'
+import { batchesOf, checkIds, encodeRecord, recordParts } from './records.js'
 import { execute } from './sql/execute.js'
 import { ident } from './sql/fragment.js'
 import * as statements from './sql/statements.js'
@@ -29,6 +29,7 @@ import type {
   QueryResult,
   UpsertInput,
   UpsertOptions,
+  UpsertRecord,
   VectorType,
 } from './types.js'
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
@@ -85,11 +86,10 @@ export class Collection {
    */
   async upsert(records: UpsertInput, options: UpsertOptions = {}): Promise<void> {
     const dimension = this.dimension
-    const encoded = (async function* () {
-      for await (const record of streamOf(records))
-        yield encodeRecord(recordParts(record), dimension)
+    const encode = (record: UpsertRecord) => encodeRecord(recordParts(record), dimension)
+    const batches = (async function* () {
+      for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
     })()
-    const batches = batchesOf(encoded, UPSERT_BATCH_ROWS)
     await writeBatches(this.#db, this.#table, batches, options.onProgress)
   }
 

@@ -40,15 +40,36 @@ export function encodeRecord(parts: RecordParts<unknown>, dimension: number): En
   }
 }
 
-/** Arrays, iterables and async iterables alike, as one async stream. */
-export async function* streamOf<T>(input: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
+/**
+ * Groups records into arrays of at most `size`: synchronously for arrays and iterables (no
+ * microtask per record), with `for await` only for async iterables.
+ */
+export async function* batchesOf<T>(
+  input: Iterable<T> | AsyncIterable<T>,
+  size: number,
+): AsyncGenerator<T[]> {
   if (!isIterable(input))
     throw new ArgError('records must be an array, an iterable or an async iterable')
-  yield* input
+  if (Symbol.iterator in input) {
+    yield* syncBatches(input, size)
+    return
+  }
+  yield* asyncBatches(input, size)
 }
 
-/** Groups a stream into arrays of at most `size`. */
-export async function* batchesOf<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+function* syncBatches<T>(source: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = []
+  for (const item of source) {
+    batch.push(item)
+    if (batch.length === size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
+
+async function* asyncBatches<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let batch: T[] = []
   for await (const item of source) {
     batch.push(item)

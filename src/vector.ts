@@ -1,3 +1,4 @@
+import { endianness } from 'node:os'
 import { ArgError, MismatchedDimension } from './errors.js'
 import type { Vector, VectorType } from './types.js'
 
@@ -58,12 +59,17 @@ export function checkVectorType(type: unknown): VectorType {
  * binary format, which spares the server the text parser (many times slower, worst in PGlite).
  */
 export function vectorToBinary(vector: Float32Array): Buffer {
-  const buf = Buffer.allocUnsafe(4 + 4 * vector.length)
-  buf.writeInt16BE(vector.length, 0)
-  buf.writeInt16BE(0, 2)
-  for (let i = 0; i < vector.length; i++) buf.writeFloatBE(vector[i] as number, 4 + 4 * i)
-  return buf
+  const out = Buffer.allocUnsafe(4 + 4 * vector.length)
+  out.writeInt16BE(vector.length, 0)
+  out.writeInt16BE(0, 2)
+  const values = out.subarray(4)
+  Buffer.from(vector.buffer, vector.byteOffset, 4 * vector.length).copy(values)
+  // Native byte order to network order in one native pass.
+  if (LITTLE_ENDIAN) values.swap32()
+  return out
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE'
 
 /** Reads pgvector's text output (`[1,2.5,-3e-05]`, the same for `halfvec`). */
 export function vectorFromText(text: string): number[] {
