@@ -1,7 +1,7 @@
 // The README's first example: embedded PGlite, nothing to install or start.
 import { createClient } from '../src/index.js'
 
-await using vx = await createClient() // or createClient('postgresql://user:pass@host:5432/db')
+const vx = await createClient() // or createClient('postgresql://user:pass@host:5432/db')
 
 const docs = await vx.getOrCreateCollection('docs', { dimension: 3 })
 await docs.upsert([
@@ -17,3 +17,4 @@ const hits = await docs.query({
   includeValue: true,
 })
 console.log(hits) // [ { id: 'vec1', value: 0.0018… } ]
+await vx.disconnect()
