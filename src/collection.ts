@@ -33,7 +33,7 @@ import type {
   VectorType,
 } from './types.js'
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
-import { UPSERT_BATCH_ROWS, writeBatches } from './upsert.js'
+import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './upsert.js'
 
 /** What the server's pgvector can do and what its sessions hold, as far as queries care. */
 export interface ServerFeatures {
@@ -87,6 +87,11 @@ export class Collection {
   async upsert(records: UpsertInput, options: UpsertOptions = {}): Promise<void> {
     const dimension = this.dimension
     const encode = (record: UpsertRecord) => encodeRecord(recordParts(record), dimension)
+    if (Array.isArray(records)) {
+      // Already in memory: every record is checked before anything is sent.
+      await writeRows(this.#db, this.#table, records.map(encode), options.onProgress)
+      return
+    }
     const batches = (async function* () {
       for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
     })()

@@ -3,6 +3,9 @@ import { copyStream } from './copy-binary.js'
 import { copyIn, execute } from './sql/execute.js'
 import {
   copyIntoStage,
+  copyIntoTable,
+  rollbackToSavepoint,
+  savepoint,
   createStage,
   insertStage,
   mergeStage,
@@ -27,7 +30,7 @@ export const UPSERT_BATCH_ROWS = 2000
 export async function writeBatches(
   db: Backend,
   table: TableRef,
-  batches: AsyncIterator<EncodedRow[]>,
+  batches: AsyncIterator<EncodedRow[]> | Iterator<EncodedRow[]>,
   onProgress: ((rows: number) => void) | undefined,
 ): Promise<number> {
   const first = await batches.next()
@@ -49,7 +52,7 @@ async function stageAndMerge(
   db: Backend,
   table: TableRef,
   head: EncodedRow[][],
-  rest: AsyncIterator<EncodedRow[]>,
+  rest: AsyncIterator<EncodedRow[]> | Iterator<EncodedRow[]>,
   onProgress: ((rows: number) => void) | undefined,
 ): Promise<number> {
   await execute(tx, createStage(table))
@@ -64,6 +67,71 @@ async function stageAndMerge(
   for (let next = await rest.next(); !next.done; next = await rest.next()) await stage(next.value)
   await execute(tx, mergeStage(table))
   return written
+}
+
+/**
+ * Writes rows that are all in memory (the caller passed an array). When they are more than one
+ * batch, their ids are unique, and the backend can COPY, they are copied straight into the
+ * collection, sorted bytewise by id, inside a savepoint: the fastest way in, with the same lock
+ * order as every other path. If an id exists already (or another writer inserts it first), the
+ * savepoint is rolled back and the rows go through the staging table and merge as usual.
+ */
+export async function writeRows(
+  db: Backend,
+  table: TableRef,
+  rows: EncodedRow[],
+  onProgress: ((rows: number) => void) | undefined,
+): Promise<number> {
+  const direct =
+    db.copySource !== null && table.type === 'vector' && rows.length > UPSERT_BATCH_ROWS
+  if (!direct || new Set(rows.map((row) => row.id)).size !== rows.length) {
+    return writeBatches(db, table, chunks(rows)[Symbol.iterator](), onProgress)
+  }
+  const sorted = sortById(rows)
+  return db.transaction(async (tx) => {
+    await execute(tx, savepoint)
+    try {
+      await copyDirect(tx, db, table, sorted, onProgress)
+      return sorted.length
+    } catch (error) {
+      if (!NOT_ALL_NEW.has((error as { code?: string }).code ?? '')) throw error
+      await execute(tx, rollbackToSavepoint)
+      return stageAndMerge(tx, db, table, [], chunks(sorted)[Symbol.iterator](), onProgress)
+    }
+  })
+}
+
+/** unique_violation: an id exists; deadlock_detected: cannot happen with one lock order, kept as a net. */
+const NOT_ALL_NEW = new Set(['23505', '40P01'])
+
+async function copyDirect(
+  tx: Queryable,
+  db: Backend,
+  table: TableRef,
+  rows: EncodedRow[],
+  onProgress: ((rows: number) => void) | undefined,
+): Promise<void> {
+  const source = db.copySource
+  if (source === null) throw new Error('unreachable: no COPY on this backend')
+  for (let at = 0; at < rows.length; at += UPSERT_BATCH_ROWS) {
+    const batch = rows.slice(at, at + UPSERT_BATCH_ROWS)
+    await copyIn(tx, copyIntoTable(table, source), copyStream(batch, null))
+    onProgress?.(at + batch.length)
+  }
+}
+
+function chunks(rows: EncodedRow[]): EncodedRow[][] {
+  const out: EncodedRow[][] = []
+  for (let at = 0; at < rows.length; at += UPSERT_BATCH_ROWS)
+    out.push(rows.slice(at, at + UPSERT_BATCH_ROWS))
+  return out
+}
+
+/** Bytewise by UTF-8, as the "C" collation orders them. */
+function sortById(rows: EncodedRow[]): EncodedRow[] {
+  const keyed = rows.map((row) => ({ row, key: Buffer.from(row.id, 'utf8') }))
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key))
+  return keyed.map((k) => k.row)
 }
 
 /** Keeps the last row of each id, in first-seen order. */

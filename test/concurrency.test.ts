@@ -22,9 +22,11 @@ describeEachBackend('concurrent writers', (b) => {
     const writers: Client[] = await Promise.all(
       Array.from({ length: 8 }, () => b.connect({ poolSize: 2 })),
     )
-    const overlap = 1500
-    // Half the writers take the staged path (more than one batch), half the single-statement path.
-    const sizes = [1500, 600, 1500, 300, 1500, 900, 1200, 1000]
+    const overlap = 3000
+    // Writers of more than one batch (2000 rows) copy straight into the table when all their ids are
+    // new, and fall back to staging and merging when another writer got there first; smaller
+    // writers take the single-statement path. All of them lock ids in one order.
+    const sizes = [3000, 600, 2500, 300, 3000, 900, 2200, 1000]
     await Promise.all(
       writers.map(async (client, w) => {
         const c = await client.getCollection(name)

@@ -108,6 +108,42 @@ describeEachBackend('records', (b) => {
     )
   })
 
+  test('a large array goes in whole; a second one over the same ids replaces them', async () => {
+    const c = await b.client.getOrCreateCollection(b.uniqueName(), { dimension: 3 })
+    const progress: number[] = []
+    const first: UpsertRecord[] = Array.from({ length: 4500 }, (_, i) => [
+      `k${i}`,
+      [i, 0, 1],
+      { round: 1 },
+    ])
+    await c.upsert(first, { onProgress: (n) => progress.push(n) })
+    assert.equal(await c.count(), 4500)
+    assert.equal(progress.at(-1), 4500)
+    // Half of these ids exist: the rows are merged, not copied, and the new half is added.
+    const second: UpsertRecord[] = Array.from({ length: 4500 }, (_, i) => [
+      `k${i + 2250}`,
+      [i, 0, 2],
+      { round: 2 },
+    ])
+    await c.upsert(second)
+    assert.equal(await c.count(), 6750)
+    assert.deepEqual(await c.fetch(['k0', 'k2250', 'k6749']), [
+      { id: 'k0', vector: [0, 0, 1], metadata: { round: 1 } },
+      { id: 'k2250', vector: [0, 0, 2], metadata: { round: 2 } },
+      { id: 'k6749', vector: [4499, 0, 2], metadata: { round: 2 } },
+    ])
+  })
+
+  test('a large array with a bad record writes nothing, even on the direct path', async () => {
+    const c = await b.client.getOrCreateCollection(b.uniqueName(), { dimension: 2 })
+    const rows: UpsertRecord[] = Array.from({ length: 4000 }, (_, i) => [
+      `z${i}`,
+      i === 3999 ? [1] : [i, i],
+    ])
+    await assert.rejects(c.upsert(rows), MismatchedDimension)
+    assert.equal(await c.count(), 0)
+  })
+
   test('an error in the middle of a large upsert writes nothing of that call', async () => {
     const { c } = await movies(20, 4)
     const before = await snapshot(c)

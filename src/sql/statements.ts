@@ -82,9 +82,16 @@ export function upsertRows(t: TableRef, rows: readonly EncodedRow[]): Fragment {
     (r) => sql`(${r.id}::varchar, ${vectorParam(t, r.vec)}, ${r.metadata}::jsonb)`,
   )
   return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
-    SELECT id, vec, metadata FROM (VALUES ${join(values)}) AS v (id, vec, metadata) ORDER BY id
+    SELECT id, vec, metadata FROM (VALUES ${join(values)}) AS v (id, vec, metadata) ${idOrder}
     ${onConflict}`
 }
+
+/**
+ * The one order every write path takes ids in: bytewise (the "C" collation), which JavaScript can
+ * match by comparing UTF-8 bytes, so a COPY sorted in JavaScript and a merge sorted by the server
+ * lock shared ids in the same order.
+ */
+const idOrder = sql`ORDER BY id COLLATE "C"`
 
 const onConflict = sql`ON CONFLICT (id) DO UPDATE SET vec = EXCLUDED.vec, metadata = EXCLUDED.metadata`
 const stage = ident('vecs_upsert_stage')
@@ -108,6 +115,15 @@ export function insertStage(t: TableRef, rows: readonly EncodedRow[], firstSeq: 
   return sql`INSERT INTO ${stage} (seq, id, vec, metadata) VALUES ${join(values)}`
 }
 
+/** Binary COPY straight into the collection (no seq column): rows that must all be new. */
+export function copyIntoTable(t: TableRef, source: Exclude<CopySource, null>): Fragment {
+  const from = source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
+  return sql`COPY ${tableIdent(t)} (id, vec, metadata) FROM ${from} (FORMAT binary)`
+}
+
+export const savepoint: Fragment = sql`SAVEPOINT vecs_direct_copy`
+export const rollbackToSavepoint: Fragment = sql`ROLLBACK TO SAVEPOINT vecs_direct_copy`
+
 /** Appends binary COPY data (see copy-binary.ts) to the staging table. */
 export function copyIntoStage(source: Exclude<CopySource, null>): Fragment {
   const from = source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
@@ -121,7 +137,8 @@ export function copyIntoStage(source: Exclude<CopySource, null>): Fragment {
 export function mergeStage(t: TableRef): Fragment {
   const vec = t.type === 'halfvec' ? sql`vec::halfvec` : sql`vec`
   return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
-    SELECT DISTINCT ON (id) id, ${vec}, metadata FROM ${stage} ORDER BY id, seq DESC
+    SELECT DISTINCT ON (id COLLATE "C") id, ${vec}, metadata FROM ${stage}
+    ORDER BY id COLLATE "C", seq DESC
     ${onConflict}`
 }
 
