@@ -1,6 +1,6 @@
 import { endianness } from 'node:os'
 import { ArgError, MismatchedDimension } from './errors.js'
-import type { Vector, VectorType } from './types.js'
+import type { VectorType } from './types.js'
 
 /** pgvector's own limit on the dimension of `vector` and `halfvec` columns. */
 export const MAX_DIMENSION = 16000
@@ -76,9 +76,4 @@ export function vectorFromText(text: string): number[] {
   const parsed: unknown = JSON.parse(text)
   if (!Array.isArray(parsed)) throw new TypeError('expected pgvector text output')
   return parsed as number[]
-}
-
-/** Checks that a user vector is an array or Float32Array at all, before an adapter is skipped. */
-export function isVectorLike(value: unknown): value is Vector {
-  return value instanceof Float32Array || Array.isArray(value)
 }

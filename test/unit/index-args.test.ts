@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { ArgError } from '../../src/errors.js'
 import { defaultLists, IndexArgsHNSW, IndexArgsIVFFlat } from '../../src/index/args.js'
 import { describeIndex } from '../../src/index/describe.js'
-import { formatIndexName, parseIndexName } from '../../src/index/name.js'
+import { formatIndexName } from '../../src/index/name.js'
 import { planIndex } from '../../src/index/options.js'
 
 test('index names follow Python vecs: ix_<ops>_<method>_<params>_<7 hex>', () => {
@@ -19,18 +19,6 @@ test('index names follow Python vecs: ix_<ops>_<method>_<params>_<7 hex>', () =>
     formatIndexName('vector_l2_ops', IndexArgsHNSW()),
     formatIndexName('vector_l2_ops', IndexArgsHNSW()),
   )
-})
-
-test('parseIndexName reads names written by either library', () => {
-  assert.deepEqual(parseIndexName('ix_vector_ip_ops_hnsw_m8_efc32_1a2b3c4'), {
-    opsClass: 'vector_ip_ops',
-    args: { method: 'hnsw', m: 8, efConstruction: 32 },
-  })
-  assert.deepEqual(parseIndexName('ix_halfvec_cosine_ops_ivfflat_nl30_abc_def'), {
-    opsClass: 'halfvec_cosine_ops',
-    args: { method: 'ivfflat', nLists: 30 },
-  })
-  assert.equal(parseIndexName('my_own_index'), null)
 })
 
 test('default IVFFlat lists: rows / 1000 with a floor of 30 below 1M rows, sqrt(rows) from 1M', () => {
