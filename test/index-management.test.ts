@@ -175,7 +175,11 @@ describeEachBackend('index management', (b) => {
     })
     const advised = withCode(warnings, 'VECS_REINDEX_ADVISED', c.name)
     assert.equal(advised.length, 1)
-    assert.match(advised[0]?.message ?? '', /from 1000 rows to about 3500.*reindex\(\)/)
+    // A catalog estimate, not a count: ANALYZE's 3500, or more while insert statistics catch up.
+    const about = Number(
+      /from 1000 rows to about (\d+) .*reindex\(\)/.exec(advised[0]?.message ?? '')?.[1],
+    )
+    assert.ok(about >= 3500, `estimate ${about}`)
     await c.reindex()
     assert.equal((await c.getIndex())?.method, 'ivfflat')
     const after = await warningsDuring(() => c.query({ data: vectors[2] as number[] }))
