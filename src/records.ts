@@ -57,7 +57,8 @@ export async function* batchesOf<T>(
   yield* asyncBatches(input, size)
 }
 
-function* syncBatches<T>(source: Iterable<T>, size: number): Generator<T[]> {
+/** Groups an iterable (an array, say) into arrays of at most `size`, without awaiting. */
+export function* syncBatches<T>(source: Iterable<T>, size: number): Generator<T[]> {
   let batch: T[] = []
   for (const item of source) {
     batch.push(item)

@@ -1,4 +1,5 @@
-import type { Backend, Queryable } from './backend/backend.js'
+import type { Backend, CopySource, Queryable } from './backend/backend.js'
+import { syncBatches } from './records.js'
 import { copyStream } from './copy-binary.js'
 import { copyIn, execute } from './sql/execute.js'
 import {
@@ -82,21 +83,21 @@ export async function writeRows(
   rows: EncodedRow[],
   onProgress: ((rows: number) => void) | undefined,
 ): Promise<number> {
-  const direct =
-    db.copySource !== null && table.type === 'vector' && rows.length > UPSERT_BATCH_ROWS
+  const source = db.copySource
+  const direct = source !== null && table.type === 'vector' && rows.length > UPSERT_BATCH_ROWS
   if (!direct || new Set(rows.map((row) => row.id)).size !== rows.length) {
-    return writeBatches(db, table, chunks(rows)[Symbol.iterator](), onProgress)
+    return writeBatches(db, table, syncBatches(rows, UPSERT_BATCH_ROWS), onProgress)
   }
   const sorted = sortById(rows)
   return db.transaction(async (tx) => {
     await execute(tx, savepoint)
     try {
-      await copyDirect(tx, db, table, sorted, onProgress)
+      await copyDirect(tx, source, table, sorted, onProgress)
       return sorted.length
     } catch (error) {
       if (!NOT_ALL_NEW.has((error as { code?: string }).code ?? '')) throw error
       await execute(tx, rollbackToSavepoint)
-      return stageAndMerge(tx, db, table, [], chunks(sorted)[Symbol.iterator](), onProgress)
+      return stageAndMerge(tx, db, table, [], syncBatches(sorted, UPSERT_BATCH_ROWS), onProgress)
     }
   })
 }
@@ -106,25 +107,17 @@ const NOT_ALL_NEW = new Set(['23505', '40P01'])
 
 async function copyDirect(
   tx: Queryable,
-  db: Backend,
+  source: Exclude<CopySource, null>,
   table: TableRef,
   rows: EncodedRow[],
   onProgress: ((rows: number) => void) | undefined,
 ): Promise<void> {
-  const source = db.copySource
-  if (source === null) throw new Error('unreachable: no COPY on this backend')
-  for (let at = 0; at < rows.length; at += UPSERT_BATCH_ROWS) {
-    const batch = rows.slice(at, at + UPSERT_BATCH_ROWS)
+  let written = 0
+  for (const batch of syncBatches(rows, UPSERT_BATCH_ROWS)) {
     await copyIn(tx, copyIntoTable(table, source), copyStream(batch, null))
-    onProgress?.(at + batch.length)
+    written += batch.length
+    onProgress?.(written)
   }
-}
-
-function chunks(rows: EncodedRow[]): EncodedRow[][] {
-  const out: EncodedRow[][] = []
-  for (let at = 0; at < rows.length; at += UPSERT_BATCH_ROWS)
-    out.push(rows.slice(at, at + UPSERT_BATCH_ROWS))
-  return out
 }
 
 /** Bytewise by UTF-8, as the "C" collation orders them. */

@@ -117,8 +117,11 @@ export function insertStage(t: TableRef, rows: readonly EncodedRow[], firstSeq: 
 
 /** Binary COPY straight into the collection (no seq column): rows that must all be new. */
 export function copyIntoTable(t: TableRef, source: Exclude<CopySource, null>): Fragment {
-  const from = source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
-  return sql`COPY ${tableIdent(t)} (id, vec, metadata) FROM ${from} (FORMAT binary)`
+  return sql`COPY ${tableIdent(t)} (id, vec, metadata) FROM ${copySourceClause(source)} (FORMAT binary)`
+}
+
+function copySourceClause(source: Exclude<CopySource, null>): Fragment {
+  return source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
 }
 
 export const savepoint: Fragment = sql`SAVEPOINT vecs_direct_copy`
@@ -126,8 +129,7 @@ export const rollbackToSavepoint: Fragment = sql`ROLLBACK TO SAVEPOINT vecs_dire
 
 /** Appends binary COPY data (see copy-binary.ts) to the staging table. */
 export function copyIntoStage(source: Exclude<CopySource, null>): Fragment {
-  const from = source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
-  return sql`COPY ${stage} (seq, id, vec, metadata) FROM ${from} (FORMAT binary)`
+  return sql`COPY ${stage} (seq, id, vec, metadata) FROM ${copySourceClause(source)} (FORMAT binary)`
 }
 
 /**
