@@ -17,6 +17,7 @@ import {
 } from './search.js'
 import { batchesOf, checkIds, encodeRecord, recordParts } from './records.js'
 import { execute } from './sql/execute.js'
+import { readStats, type CollectionStats } from './stats.js'
 import { ident } from './sql/fragment.js'
 import * as statements from './sql/statements.js'
 import type { TableRef } from './sql/statements.js'
@@ -34,6 +35,7 @@ import type {
 } from './types.js'
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
 import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './upsert.js'
+import { warnOnce } from './warnings.js'
 
 /** What the server's pgvector can do and what its sessions hold, as far as queries care. */
 export interface ServerFeatures {
@@ -43,7 +45,7 @@ export interface ServerFeatures {
 }
 
 const GROWTH_CHECK_MS = 60_000
-import { warnOnce } from './warnings.js'
+const SAMPLE_MAX = 100_000
 
 type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
 
@@ -111,6 +113,25 @@ export class Collection {
       const row = byId.get(id)
       return row ? [{ id, vector: vectorFromText(row.vec), metadata: row.metadata }] : []
     })
+  }
+
+  /**
+   * Up to `n` records picked evenly from the whole collection, the same ones for the same `seed`:
+   * queries for a benchmark, say. Reads every id once.
+   */
+  async sample(n: number, { seed = 'vecs' }: { seed?: string } = {}): Promise<FetchedRecord[]> {
+    if (!Number.isInteger(n) || n < 1 || n > SAMPLE_MAX)
+      throw new ArgError(`sample size must be an integer from 1 to ${SAMPLE_MAX}`)
+    if (typeof seed !== 'string') throw new ArgError('seed must be a string')
+    const rows = await execute<{ id: string; vec: string; metadata: Metadata }>(
+      this.#db,
+      statements.selectSample(this.#table, n, seed),
+    )
+    return rows.map((row) => ({
+      id: row.id,
+      vector: vectorFromText(row.vec),
+      metadata: row.metadata,
+    }))
   }
 
   /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
@@ -200,6 +221,14 @@ export class Collection {
     return (await this.#index)?.info ?? null
   }
 
+  /**
+   * Rows, bytes on disk (table, all indexes, the vector index), the vector index and its build
+   * rows, and advice such as a reindex: what `vecs info` prints.
+   */
+  async stats(): Promise<CollectionStats> {
+    return this.#db.transaction((tx) => readStats(tx, this.#table))
+  }
+
   /** Whether the collection's vector index serves `measure`. */
   async isIndexedForMeasure(measure: Measure): Promise<boolean> {
     const index = await this.getIndex()
@@ -215,7 +244,8 @@ export class Collection {
     const checked = checkQuery(options)
     const vec = vectorToBinary(toFloat32(options.data, this.dimension))
     const index = await this.#currentIndex()
-    if (index === null || index.info.measure !== checked.measure) this.#warnNoIndex(checked.measure)
+    if (!checked.exact && (index === null || index.info.measure !== checked.measure))
+      this.#warnNoIndex(checked.measure)
     const plan = planSearch(this.#table, checked, vec, index, this.#features)
     return { plan, checked, index }
   }

@@ -1,6 +1,7 @@
 export { createClient, Client } from './client.js'
 export type { ClientOptions, CollectionOptions } from './client.js'
 export { Collection } from './collection.js'
+export type { Advice, CollectionStats } from './stats.js'
 export {
   VecsError,
   ArgError,

@@ -15,6 +15,7 @@ export interface CheckedQuery {
   probes: number | undefined
   efSearch: number | undefined
   skipAdapter: boolean
+  exact: boolean
 }
 
 const QUERY_KEYS = new Set<string>([
@@ -28,6 +29,7 @@ const QUERY_KEYS = new Set<string>([
   'probes',
   'efSearch',
   'skipAdapter',
+  'exact',
 ])
 
 /** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
@@ -56,6 +58,7 @@ export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
         ? undefined
         : checkInteger('efSearch', options.efSearch, QUERY_BOUNDS.efSearch),
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
+    exact: checkFlag('exact', options.exact),
   }
 }
 

@@ -39,6 +39,7 @@ export type SessionDefaults = Readonly<LocalSettings> | null
  * - IVFFlat `probes` = round(sqrt(lists)) unless given (pgvector's default of 1 gives poor recall);
  * - with a filter and pgvector ≥ 0.8, an iterative index scan in relaxed order, re-sorted, keeps
  *   scanning until `limit` rows match; whatever still comes back short is redone exactly.
+ * - `exact` ranks every matching row: index scans off where an index could serve the measure.
  * Settings the session already has are left out: with none left, the query is one plain statement.
  */
 export function planSearch(
@@ -48,10 +49,13 @@ export function planSearch(
   index: CurrentIndex | null,
   features: { iterativeScans: boolean; sessionDefaults: SessionDefaults },
 ): SearchPlan {
-  const approximate = index !== null && index.info.measure === q.measure
+  const covered = index !== null && index.info.measure === q.measure
+  const approximate = covered && !q.exact
   const iterative = approximate && q.filter !== null && features.iterativeScans
-  const wanted = searchSettings(q, index)
+  const wanted = q.exact ? {} : searchSettings(q, index)
   if (index !== null && iterative) wanted[`${index.info.method}.iterative_scan`] = 'relaxed_order'
+  // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
+  if (covered && q.exact) wanted.enable_indexscan = 'off'
   const shape = {
     vec,
     measure: q.measure,

@@ -92,6 +92,11 @@ export interface QueryOptions<M = Vector> {
   efSearch?: number
   /** Pass a raw vector past the collection's adapter. */
   skipAdapter?: boolean
+  /**
+   * Rank every (matching) row, never through the vector index: the exact answer an approximate
+   * index is measured against. Default false.
+   */
+  exact?: boolean
 }
 
 /** A query result row when an include flag is set. */

@@ -152,6 +152,68 @@ describeEachBackend('index management', (b) => {
     await assert.rejects(c.explain({ ...q, limit: 0 }), /limit/)
   })
 
+  test('exact: true ranks every row past the index: exact answers, a sequential plan, no warning', async () => {
+    const { c, vectors } = await filled(3000)
+    await c.createIndex({ method: 'ivfflat', indexArguments: IndexArgsIVFFlat({ nLists: 50 }) })
+    const queries = randomVectors(20, 8, 1234)
+    let approximateMisses = 0
+    for (const q of queries) {
+      const truth = exactNearest(vectors, q, 'cosine_distance', 10)
+      const exact = await c.query({ data: q, limit: 10, exact: true })
+      assert.deepEqual(exact, truth)
+      const approximate = await c.query({ data: q, limit: 10, probes: 1 })
+      approximateMisses += truth.filter((id) => !approximate.includes(id)).length
+    }
+    // probes=1 of 50 lists misses neighbours: the exact answers above did not come from the index.
+    assert.ok(approximateMisses > 0, 'probes=1 found every neighbour')
+    const plan = await c.explain({ data: queries[0] as number[], exact: true })
+    assert.doesNotMatch(plan, /Index Scan using/)
+    const filtered = await c.query({
+      data: queries[1] as number[],
+      limit: 5,
+      exact: true,
+      filters: { bucket: { $lt: 10 } },
+      includeMetadata: true,
+    })
+    assert.equal(filtered.length, 5)
+    for (const row of filtered) assert.ok((row.metadata?.bucket as number) < 10)
+    const { c: bare } = await filled(50)
+    const warnings = await warningsDuring(() =>
+      bare.query({ data: vectors[0] as number[], exact: true }),
+    )
+    assert.equal(withCode(warnings, 'VECS_NO_COVERING_INDEX', bare.name).length, 0)
+    await assert.rejects(c.query({ data: vectors[0] as number[], exact: 1 as never }), /exact/)
+  })
+
+  test('stats() reports rows, sizes, the index and advice that follows the collection', async () => {
+    const { c } = await filled(1000)
+    const before = await c.stats()
+    assert.equal(before.rows, 1000)
+    assert.ok(before.tableBytes > 1000 * 8 * 4, `table ${before.tableBytes}`)
+    assert.ok(before.indexBytes > 0)
+    assert.equal(before.vectorIndexBytes, null)
+    assert.equal(before.index, null)
+    assert.deepEqual(
+      before.advice.map((a) => a.code),
+      ['VECS_NO_COVERING_INDEX'],
+    )
+    await c.createIndex({ method: 'ivfflat', indexArguments: IndexArgsIVFFlat({ nLists: 20 }) })
+    const built = await c.stats()
+    assert.equal(built.index?.method, 'ivfflat')
+    assert.equal(built.rowsAtIndexBuild, 1000)
+    assert.ok((built.vectorIndexBytes as number) > 0)
+    assert.ok(built.indexBytes > before.indexBytes + (built.vectorIndexBytes as number) - 1)
+    assert.deepEqual(built.advice, [])
+    await c.upsert(randomVectors(1500, 8, 5).map((v, i) => [`more${i}`, v, {}]))
+    const grown = await c.stats()
+    assert.equal(grown.rows, 2500)
+    assert.deepEqual(
+      grown.advice.map((a) => a.code),
+      ['VECS_REINDEX_ADVISED'],
+    )
+    assert.match(grown.advice[0]?.message ?? '', /1000 rows .* 2500/)
+  })
+
   test('building IVFFlat on too little data warns VECS_IVFFLAT_LOW_DATA', async () => {
     const { c } = await filled(100)
     const warnings = await warningsDuring(() => c.createIndex({ method: 'ivfflat' }))

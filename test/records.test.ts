@@ -276,6 +276,30 @@ describeEachBackend('records', (b) => {
     assert.deepEqual(await snapshot(c), before)
   })
 
+  test('sample picks distinct records, the same ones for the same seed, others for another', async () => {
+    const { c, vectors } = await movies(300, 4)
+    const first = await c.sample(20, { seed: 'a' })
+    assert.equal(first.length, 20)
+    assert.equal(new Set(first.map((r) => r.id)).size, 20)
+    for (const r of first) {
+      const stored = vectors[Number(r.id.slice(3))] as number[]
+      r.vector.forEach((x, i) => assert.ok(Math.abs(x - (stored[i] as number)) < 1e-6))
+      assert.equal(typeof r.metadata.genre, 'string')
+    }
+    assert.deepEqual(await c.sample(20, { seed: 'a' }), first)
+    const other = await c.sample(20, { seed: 'b' })
+    assert.notDeepEqual(
+      other.map((r) => r.id),
+      first.map((r) => r.id),
+    )
+    // Spread over the collection, not its first rows.
+    assert.ok(Math.max(...first.map((r) => Number(r.id.slice(3)))) > 150)
+    assert.equal((await c.sample(1000)).length, 300)
+    await assert.rejects(c.sample(0), ArgError)
+    await assert.rejects(c.sample(2.5), ArgError)
+    await assert.rejects(c.sample(5, { seed: 3 as never }), ArgError)
+  })
+
   test('toString reads as in Python vecs', async () => {
     const c = await b.client.getOrCreateCollection('movies_repr', { dimension: 99 })
     assert.equal(String(c), 'vecs.Collection(name="movies_repr", dimension=99)')

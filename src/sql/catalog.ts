@@ -91,6 +91,20 @@ export function selectRowEstimate(schema: string, table: string): Fragment {
     WHERE n.nspname = ${schema} AND c.relname = ${table}`
 }
 
+/** Bytes on disk of a collection's table (heap and TOAST), all its indexes, and its vector index. */
+export function selectSizes(schema: string, table: string): Fragment {
+  return sql`
+    SELECT pg_table_size(c.oid)::float8 AS "tableBytes",
+           pg_indexes_size(c.oid)::float8 AS "indexBytes",
+           (SELECT sum(pg_relation_size(i.indexrelid))::float8
+            FROM pg_index i
+            JOIN pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = ic.relam
+            WHERE i.indrelid = c.oid AND am.amname IN ('hnsw', 'ivfflat')) AS "vectorIndexBytes"
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${schema} AND c.relname = ${table} AND c.relkind = 'r'`
+}
+
 /** The session's values of the search settings; null where pgvector is not loaded and none is configured. */
 export const selectSearchDefaults: Fragment = sql`
   SELECT current_setting('hnsw.ef_search', true) AS "hnsw.ef_search",

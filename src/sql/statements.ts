@@ -148,6 +148,11 @@ export function selectByIds(t: TableRef, ids: readonly string[]): Fragment {
   return sql`SELECT id, vec, metadata FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[])`
 }
 
+/** `n` rows in an order fixed by `seed` (a hash of id and seed): the same sample for the same seed. */
+export function selectSample(t: TableRef, n: number, seed: string): Fragment {
+  return sql`SELECT id, vec, metadata FROM ${tableIdent(t)} ORDER BY md5(id || ${seed}), id LIMIT ${n}`
+}
+
 export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
   return sql`DELETE FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[]) RETURNING id`
 }
