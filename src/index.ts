@@ -20,7 +20,7 @@ export type { CreateIndexOptions } from './index/options.js'
 export type { IndexProgress } from './index/progress.js'
 export { WARNING_CODES } from './warnings.js'
 export type { WarningCode } from './warnings.js'
-export { IndexMeasure, IndexMethod, MEASURES } from './types.js'
+export { IndexMeasure, IndexMethod, INDEX_METHODS, MEASURES, VECTOR_TYPES } from './types.js'
 export type {
   FetchedRecord,
   Filter,

@@ -1,0 +1,103 @@
+import {
+  ArgError,
+  IndexArgsHNSW,
+  IndexArgsIVFFlat,
+  INDEX_METHODS,
+  MEASURES,
+  type Collection,
+  type IndexArgs,
+  type IndexMethod,
+  type Measure,
+} from '../../index.js'
+import { defineCommand, integer } from '../command.js'
+import { printJson, say, withClient, type Context } from '../context.js'
+import { describeIndex } from '../describe.js'
+import { startProgress } from '../progress.js'
+import { formatSeconds } from '../table.js'
+
+interface Options {
+  method: IndexMethod
+  measure: Measure
+  m?: number
+  efConstruction?: number
+  lists?: number
+  reindex?: boolean
+}
+
+export const index = defineCommand<Options>({
+  name: 'index',
+  summary: "build the collection's vector index (replacing the current one), with build progress",
+  args: [{ name: 'name', description: 'collection name' }],
+  options: [
+    {
+      flags: '--method <method>',
+      description: 'auto picks HNSW; --m/--ef-construction imply hnsw, --lists ivfflat',
+      choices: INDEX_METHODS,
+      default: 'auto',
+    },
+    {
+      flags: '--measure <measure>',
+      description: 'distance the index serves',
+      choices: MEASURES,
+      default: 'cosine_distance',
+    },
+    { flags: '--m <n>', description: 'HNSW links per node, 2..100 (default 16)', parse: integer },
+    {
+      flags: '--ef-construction <n>',
+      description: 'HNSW build candidate list, 4..1000, ≥ 2·m (default 64)',
+      parse: integer,
+    },
+    {
+      flags: '--lists <n>',
+      description: 'IVFFlat lists (default: rows/1000, at least 30; sqrt(rows) from 1M rows)',
+      parse: integer,
+    },
+    {
+      flags: '--reindex',
+      description: 'rebuild the current index with its method and arguments (fresh IVFFlat lists)',
+    },
+  ],
+  examples: [
+    'vecs index docs',
+    'vecs index docs --method hnsw --m 32 --ef-construction 128',
+    'vecs index docs --method ivfflat --measure l2_distance --lists 200',
+    'vecs index docs --reindex',
+  ],
+  async run(ctx, [name], options) {
+    const { result, ms } = await withClient(ctx, async (vx) => {
+      const c = await vx.getCollection(name as string)
+      return build(ctx, c, options)
+    })
+    printJson(ctx, { name, index: result, buildMs: Math.round(ms) })
+    say(ctx, `${name}: ${describeIndex(result)} (${result?.name}) built in ${formatSeconds(ms)}`)
+  },
+})
+
+async function build(ctx: Context, c: Collection, options: Options) {
+  const progress = startProgress(ctx, `building ${c.name}'s index`, 100)
+  const onProgress = ({ percent }: { percent: number | null }) => progress.update(percent ?? 0)
+  const started = performance.now()
+  if (options.reindex) await c.reindex({ onProgress })
+  else {
+    const indexArguments = indexArgs(options)
+    await c.createIndex({
+      method: options.method === 'auto' && indexArguments ? indexArguments.method : options.method,
+      measure: options.measure,
+      indexArguments,
+      onProgress,
+    })
+  }
+  const ms = performance.now() - started
+  progress.finish(`built in ${formatSeconds(ms)}`)
+  return { result: await c.getIndex(), ms }
+}
+
+function indexArgs(o: Options): IndexArgs | undefined {
+  const hnsw = o.m !== undefined || o.efConstruction !== undefined
+  if (hnsw && o.lists !== undefined)
+    throw new ArgError(
+      '--m and --ef-construction are HNSW arguments, --lists is IVFFlat: give one kind',
+    )
+  if (hnsw) return IndexArgsHNSW({ m: o.m, efConstruction: o.efConstruction })
+  return o.lists === undefined ? undefined : IndexArgsIVFFlat({ nLists: o.lists })
+}

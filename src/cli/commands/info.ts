@@ -1,0 +1,46 @@
+import type { Advice } from '../../index.js'
+import { defineCommand } from '../command.js'
+import { printJson, say, withClient } from '../context.js'
+import { describeIndex } from '../describe.js'
+import { formatBytes, formatCount } from '../table.js'
+
+export const info = defineCommand({
+  name: 'info',
+  summary: 'rows, dimension, type, vector index and its parameters, sizes on disk, and advice',
+  args: [{ name: 'name', description: 'collection name' }],
+  async run(ctx, [name]) {
+    const { c, stats } = await withClient(ctx, async (vx) => {
+      const c = await vx.getCollection(name as string)
+      return { c, stats: await c.stats() }
+    })
+    printJson(ctx, { name: c.name, dimension: c.dimension, type: c.type, ...stats })
+    const lines: [string, string][] = [
+      ['collection', `${c.schema}.${c.name}`],
+      ['rows', formatCount(stats.rows)],
+      ['dimension', String(c.dimension)],
+      ['type', c.type],
+      ['index', describeIndex(stats.index)],
+      ['index name', stats.index?.name ?? '—'],
+      [
+        'built on',
+        stats.rowsAtIndexBuild === null ? '—' : `${formatCount(stats.rowsAtIndexBuild)} rows`,
+      ],
+      ['table size', formatBytes(stats.tableBytes)],
+      ['index size', stats.vectorIndexBytes === null ? '—' : formatBytes(stats.vectorIndexBytes)],
+      ['all indexes', formatBytes(stats.indexBytes)],
+    ]
+    for (const [key, value] of lines) say(ctx, `${key.padEnd(12)} ${value}`)
+    for (const advice of stats.advice) say(ctx, `advice       ${adviceLine(advice, c.name)}`)
+  },
+})
+
+/** The library's advice, told as the command that follows it. */
+function adviceLine(advice: Advice, name: string): string {
+  switch (advice.code) {
+    case 'VECS_NO_COVERING_INDEX':
+      return `no vector index: every query ranks every row; build one with \`vecs index ${name}\``
+    case 'VECS_REINDEX_ADVISED':
+    case 'VECS_IVFFLAT_LOW_DATA':
+      return `${advice.message.replace(/: (rebuild it with|recall is poor until) reindex\(\)$/, '')}: rebuild it with \`vecs index ${name} --reindex\``
+  }
+}

@@ -1,0 +1,38 @@
+import { defineCommand } from '../command.js'
+import { printJson, say, withClient } from '../context.js'
+import { describeIndex } from '../describe.js'
+import { formatCount, formatTable } from '../table.js'
+
+export const list = defineCommand({
+  name: 'list',
+  summary: 'list the collections: dimension, type, rows and vector index',
+  async run(ctx) {
+    const rows = await withClient(ctx, async (vx) => {
+      const collections = await vx.listCollections()
+      return Promise.all(
+        collections.map(async (c) => ({
+          name: c.name,
+          dimension: c.dimension,
+          type: c.type,
+          rows: await c.count(),
+          index: await c.getIndex(),
+        })),
+      )
+    })
+    printJson(ctx, rows)
+    if (rows.length === 0) return say(ctx, `no collections in ${ctx.db}`)
+    say(
+      ctx,
+      formatTable(
+        ['name', 'dimension', 'type', 'rows', 'index'],
+        rows.map((r) => [
+          r.name,
+          String(r.dimension),
+          r.type,
+          formatCount(r.rows),
+          describeIndex(r.index),
+        ]),
+      ),
+    )
+  },
+})

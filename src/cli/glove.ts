@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises'
+
+/** The GloVe-100 subset shipped in data/: the 25,000 most frequent lowercase words. */
+export interface Glove {
+  readonly words: readonly string[]
+  readonly dimension: number
+  vector(i: number): Float32Array
+}
+
+const DATA = new URL('../../data/', import.meta.url)
+const DIMENSION = 100
+
+export async function loadGlove(): Promise<Glove> {
+  const [text, bytes] = await Promise.all([
+    readFile(new URL('glove-100d-25k.words.txt', DATA), 'utf8'),
+    readFile(new URL('glove-100d-25k.f32', DATA)),
+  ])
+  const words = text.split('\n').filter((w) => w !== '')
+  // Copied into its own buffer: the file's bytes need not be aligned for a Float32Array.
+  const values = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+  )
+  if (values.length !== words.length * DIMENSION)
+    throw new Error('data/glove-100d-25k: words and vectors disagree')
+  return {
+    words,
+    dimension: DIMENSION,
+    vector: (i) => values.subarray(i * DIMENSION, (i + 1) * DIMENSION),
+  }
+}
+
+/** The exact k nearest by cosine distance, computed here, independently of the database. */
+export function exactCosine(
+  stored: readonly Float32Array[],
+  ids: readonly string[],
+  query: Float32Array,
+  k: number,
+): string[] {
+  const q = normalized(query)
+  const scored = stored.map((v, i) => ({ id: ids[i] as string, similarity: dot(q, v) }))
+  scored.sort((a, b) => b.similarity - a.similarity)
+  return scored.slice(0, k).map((s) => s.id)
+}
+
+export function normalized(v: Float32Array): Float32Array {
+  const norm = Math.sqrt(dot(v, v)) || 1
+  return v.map((x) => x / norm)
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0
+  for (let i = 0; i < a.length; i++) sum += (a[i] as number) * (b[i] as number)
+  return sum
+}

@@ -1,0 +1,73 @@
+import cliProgress from 'cli-progress'
+import type { Context } from './context.js'
+import { formatCount } from './table.js'
+
+/** Long work reported as it goes: a bar on a terminal, a plain line every few seconds otherwise. */
+export interface Progress {
+  /** `done` of `total` (bytes read, rows, percent); `rows` for the rate, where rows are counted. */
+  update(done: number, rows?: number): void
+  /** Ends the report with one line. */
+  finish(line: string): void
+}
+
+const PLAIN_EVERY_MS = 2000
+
+/** `counted`: the work counts rows, so the bar shows rows and rows/s besides percent and ETA. */
+export function startProgress(
+  ctx: Context,
+  label: string,
+  total: number,
+  { counted = false }: { counted?: boolean } = {},
+): Progress {
+  if (ctx.json) return { update: () => {}, finish: () => {} }
+  return ctx.tty ? barProgress(ctx, label, total, counted) : plainProgress(ctx, label, total)
+}
+
+function barProgress(ctx: Context, label: string, total: number, counted: boolean): Progress {
+  const started = Date.now()
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: ctx.stderr,
+      format: counted
+        ? `${label} {bar} {percentage}% | {rows} | {rate} | ETA {eta_formatted}`
+        : `${label} {bar} {percentage}% | {duration_formatted}`,
+      hideCursor: true,
+      barsize: 30,
+      etaBuffer: 20,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  )
+  bar.start(Math.max(total, 1), 0, rowsPayload(counted ? 0 : undefined, started))
+  return {
+    update: (done, rows) => bar.update(done, rowsPayload(rows, started)),
+    finish: (line) => {
+      bar.update(Math.max(total, 1))
+      bar.stop()
+      ctx.stderr.write(`${line}\n`)
+    },
+  }
+}
+
+function plainProgress(ctx: Context, label: string, total: number): Progress {
+  const started = Date.now()
+  let last = 0
+  ctx.stderr.write(`${label}…\n`)
+  return {
+    update: (done, rows) => {
+      const now = Date.now()
+      if (now - last < PLAIN_EVERY_MS) return
+      last = now
+      const percent = total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 0
+      const { rows: r, rate } = rowsPayload(rows, started)
+      ctx.stderr.write(`${label}: ${percent}%${r ? `, ${r}` : ''}${rate ? `, ${rate}` : ''}\n`)
+    },
+    finish: (line) => void ctx.stderr.write(`${line}\n`),
+  }
+}
+
+function rowsPayload(rows: number | undefined, started: number): { rows: string; rate: string } {
+  if (rows === undefined) return { rows: '', rate: '' }
+  const seconds = Math.max((Date.now() - started) / 1000, 0.001)
+  return { rows: `${formatCount(rows)} rows`, rate: `${formatCount(rows / seconds)} rows/s` }
+}

@@ -1,0 +1,42 @@
+/** Columns padded to their widest cell; numbers right-aligned. For people, not for scripts. */
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => NUMBER.test(r[i] ?? '')),
+  )
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ')
+  return [line(headers), rule, ...rows.map(line)].join('\n')
+}
+
+const NUMBER = /^-?[\d,.]+( ?(ms|s|%|B|kB|MB|GB))?$|^—$/
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB']
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`
+}
+
+export function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}

@@ -1,0 +1,414 @@
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, test } from 'node:test'
+import { EXIT_CODES } from '../src/cli/exit-codes.js'
+import type { Measure } from '../src/index.js'
+import { servePGlite } from './backends.js'
+import { BIN, jsonOf, vecs } from './support/cli.js'
+import { exactNearest, randomVectors } from './support/data.js'
+
+const COMMANDS = ['demo', 'list', 'create', 'import', 'index', 'query', 'info', 'bench', 'delete']
+
+interface Row {
+  id: string
+  value: number
+  metadata: Record<string, unknown>
+}
+
+describe('vecs command', () => {
+  let dir: string
+  let db: string
+  const run = (...args: string[]) => vecs(['--db', db, ...args])
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vecs-cli-'))
+    db = join(dir, 'db')
+  })
+  after(() => rm(dir, { recursive: true, force: true }))
+
+  const jsonl = async (name: string, vectors: number[][], prefix = 'r') => {
+    const path = join(dir, name)
+    const lines = vectors.map((v, i) =>
+      JSON.stringify({ id: `${prefix}${i}`, vector: v, metadata: { i, even: i % 2 === 0 } }),
+    )
+    await writeFile(path, lines.join('\n') + '\n')
+    return path
+  }
+
+  test('--help lists every command and the exit codes; every command has its own --help', async () => {
+    const top = await vecs(['--help'])
+    assert.equal(top.code, 0)
+    for (const name of COMMANDS) assert.match(top.stdout, new RegExp(`^  ${name}\\b`, 'm'))
+    assert.match(top.stdout, /--db <location>/)
+    assert.match(top.stdout, /3 {2}VECS_COLLECTION_NOT_FOUND/)
+    for (const name of COMMANDS) {
+      const help = await vecs([name, '--help'])
+      assert.equal(help.code, 0, name)
+      assert.match(help.stdout, new RegExp(`^Usage: vecs ${name} `, 'm'))
+    }
+    assert.match((await vecs(['index', '--help'])).stdout, /--ef-construction <n>/)
+    assert.match((await vecs(['query', '--help'])).stdout, /--ef-search <n>/)
+  })
+
+  test('bad arguments: one line on stderr, nothing on stdout, exit code 2', async () => {
+    const cases = [
+      ['frobnicate'],
+      ['list', '--bogus'],
+      ['create', 'c'],
+      ['create', 'c', '--dim', 'three'],
+      ['create', 'c', '--dim', '3', '--type', 'float64'],
+      ['query', 'c', '--vector', '[1, 2'],
+      ['query', 'c'],
+      ['import', 'c'],
+      ['bench', 'c', '--ef-search', '10,x'],
+      ['create', '_hidden', '--dim', '3'],
+      ['create', 'c', '--dim', '0'],
+    ]
+    for (const args of cases) {
+      const r = await run(...args)
+      assert.equal(r.code, EXIT_CODES.VECS_USAGE, `${args.join(' ')}: ${r.stderr}`)
+      assert.equal(r.stdout, '', args.join(' '))
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${r.stderr}`)
+      assert.match(r.stderr, /^vecs: /)
+    }
+  })
+
+  test('create, list, and the exit code of an existing or missing collection', async () => {
+    assert.equal((await run('create', 'made', '--dim', '3', '--type', 'halfvec')).code, 0)
+    const again = await run('create', 'made', '--dim', '3')
+    assert.equal(again.code, EXIT_CODES.VECS_COLLECTION_EXISTS)
+    assert.match(again.stderr, /already exists/)
+    const listed = jsonOf<{ name: string; dimension: number; type: string; rows: number }[]>(
+      await run('--json', 'list'),
+    )
+    assert.deepEqual(
+      listed.find((c) => c.name === 'made'),
+      { name: 'made', dimension: 3, type: 'halfvec', rows: 0, index: null },
+    )
+    const missing = await run('info', 'nowhere')
+    assert.equal(missing.code, EXIT_CODES.VECS_COLLECTION_NOT_FOUND)
+    assert.match(missing.stderr, /nowhere/)
+  })
+
+  test('import JSONL, then query by vector and by id: the exact nearest, with metadata', async () => {
+    const vectors = randomVectors(500, 8, 11)
+    const imported = jsonOf<{ rows: number; dimension: number }>(
+      await run('--json', 'import', 'docs', await jsonl('docs.jsonl', vectors)),
+    )
+    assert.deepEqual([imported.rows, imported.dimension], [500, 8])
+    const q = randomVectors(1, 8, 12)[0] as number[]
+    const rows = jsonOf<Row[]>(
+      await run('--json', 'query', 'docs', '--vector', JSON.stringify(q), '--limit', '5'),
+    )
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      nearest(vectors, q, 'cosine_distance', 5),
+    )
+    assert.equal(rows[0]?.metadata.i, Number(rows[0]?.id.slice(1)))
+    const byId = jsonOf<Row[]>(
+      await run('--json', 'query', 'docs', '--id', 'r7', '--measure', 'l2_distance'),
+    )
+    assert.deepEqual(
+      byId.map((r) => r.id),
+      nearest(vectors, vectors[7] as number[], 'l2_distance', 10),
+    )
+    const odd = jsonOf<Row[]>(
+      await run('--json', 'query', 'docs', '--id', 'r7', '--filter', '{"even":{"$eq":false}}'),
+    )
+    assert.equal(odd.length, 10)
+    for (const r of odd) assert.equal(r.metadata.even, false)
+    const human = await run('query', 'docs', '--id', 'r7', '--limit', '2')
+    assert.match(human.stdout, /^1 +r7 +0\.0000/m)
+    const badFilter = await run('query', 'docs', '--id', 'r7', '--filter', '{"a":{"$near":1}}')
+    assert.equal(badFilter.code, EXIT_CODES.VECS_FILTER)
+    const noSuchId = await run('query', 'docs', '--id', 'missing')
+    assert.equal(noSuchId.code, EXIT_CODES.VECS_ARG)
+    const wrongDim = await run('query', 'docs', '--vector', '[1, 2, 3]')
+    assert.equal(wrongDim.code, EXIT_CODES.VECS_DIMENSION)
+  })
+
+  test('import CSV, raw float32 with ids, and .npy: the stored vectors are the file’s', async () => {
+    const vectors = randomVectors(40, 4, 21)
+    const csv = ['id,vector,metadata,color,size']
+    vectors.forEach((v, i) => csv.push(`c${i},"${JSON.stringify(v)}","{""n"":${i}}",red,${i}`))
+    await writeFile(join(dir, 'v.csv'), csv.join('\n') + '\n')
+    assert.equal((await run('import', 'csv', join(dir, 'v.csv'))).code, 0)
+    const fromCsv = jsonOf<Row[]>(await run('--json', 'query', 'csv', '--id', 'c3', '--limit', '1'))
+    assert.deepEqual(fromCsv[0]?.metadata, { n: 3, color: 'red', size: 3 })
+
+    const f32 = Buffer.from(new Float32Array(vectors.flat()).buffer)
+    await writeFile(join(dir, 'v.f32'), f32)
+    await writeFile(join(dir, 'ids.txt'), vectors.map((_, i) => `w${i}`).join('\n') + '\n')
+    const raw = await run(
+      'import',
+      'raw',
+      join(dir, 'v.f32'),
+      '--dim',
+      '4',
+      '--ids',
+      join(dir, 'ids.txt'),
+    )
+    assert.equal(raw.code, 0, raw.stderr)
+    await writeFile(join(dir, 'v.npy'), npy(vectors))
+    assert.equal((await run('import', 'npy', join(dir, 'v.npy'))).code, 0)
+    for (const [name, id, i] of [
+      ['raw', 'w5', 5],
+      ['npy', '9', 9],
+    ] as const) {
+      const rows = jsonOf<Row[]>(
+        await run('--json', 'query', name, '--id', id, '--limit', '3', '--measure', 'l2_distance'),
+      )
+      assert.equal(rows[0]?.id, id)
+      assert.deepEqual(
+        rows.map((r) => r.id),
+        exactNearest(vectors, vectors[i] as number[], 'l2_distance', 3).map((x) =>
+          name === 'raw' ? `w${x.slice(1)}` : x.slice(1),
+        ),
+      )
+    }
+    const noDim = await run('import', 'nodim', join(dir, 'v.f32'))
+    assert.equal(noDim.code, EXIT_CODES.VECS_ARG)
+    assert.match(noDim.stderr, /--dim/)
+    await writeFile(join(dir, 'short.txt'), 'a\nb\n')
+    const fewIds = await run('import', 'raw', join(dir, 'v.f32'), '--ids', join(dir, 'short.txt'))
+    assert.equal(fewIds.code, EXIT_CODES.VECS_ARG)
+    assert.match(fewIds.stderr, /fewer lines/)
+  })
+
+  test('a failed import writes nothing: a new collection is gone, an existing one unchanged', async () => {
+    const vectors = randomVectors(4500, 4, 31)
+    const path = await jsonl('bad.jsonl', vectors)
+    const lines = (await readFile(path, 'utf8')).split('\n')
+    lines[4200] = '{"id": "broken", "vector": [1, 2], "metadata": {}}'
+    await writeFile(path, lines.join('\n'))
+    const fresh = await run('import', 'fresh', path)
+    assert.equal(fresh.code, EXIT_CODES.VECS_DIMENSION)
+    assert.match(fresh.stderr, /line 4201: expected 4 dimensions, got 2/)
+    assert.equal((await run('info', 'fresh')).code, EXIT_CODES.VECS_COLLECTION_NOT_FOUND)
+
+    await run('import', 'kept', await jsonl('ok.jsonl', vectors.slice(0, 10), 'k'))
+    lines[4200] = 'not json'
+    await writeFile(path, lines.join('\n'))
+    const broken = await run('import', 'kept', path)
+    assert.equal(broken.code, EXIT_CODES.VECS_ARG)
+    assert.match(broken.stderr, /line 4201: not valid JSON/)
+    assert.equal(jsonOf<{ rows: number }>(await run('--json', 'info', 'kept')).rows, 10)
+  })
+
+  test('index builds with the given parameters; info reports it, its sizes, and reindex advice', async () => {
+    await run('import', 'grow', await jsonl('grow.jsonl', randomVectors(1000, 8, 41)))
+    const built = await run('index', 'grow', '--method', 'ivfflat', '--lists', '10')
+    assert.equal(built.code, 0, built.stderr)
+    assert.match(built.stdout, /ivfflat cosine_distance lists=10/)
+    type Info = {
+      rows: number
+      index: { method: string; nLists: number } | null
+      rowsAtIndexBuild: number
+      tableBytes: number
+      vectorIndexBytes: number
+      advice: { code: string }[]
+    }
+    const info = jsonOf<Info>(await run('--json', 'info', 'grow'))
+    assert.equal(info.rows, 1000)
+    assert.deepEqual([info.index?.method, info.index?.nLists], ['ivfflat', 10])
+    assert.equal(info.rowsAtIndexBuild, 1000)
+    assert.ok(info.tableBytes > 0 && info.vectorIndexBytes > 0)
+    assert.deepEqual(info.advice, [])
+    await run('import', 'grow', await jsonl('more.jsonl', randomVectors(1500, 8, 42), 'm'))
+    const advised = await run('info', 'grow')
+    assert.match(advised.stdout, /advice .*1000 rows.*2500.*vecs index grow --reindex/)
+    assert.equal((await run('index', 'grow', '--reindex')).code, 0)
+    const after = jsonOf<Info>(await run('--json', 'info', 'grow'))
+    assert.deepEqual([after.rowsAtIndexBuild, after.advice.length], [2500, 0])
+    const hnsw = jsonOf<{ index: { method: string; m: number; efConstruction: number } }>(
+      await run('--json', 'index', 'grow', '--m', '8', '--ef-construction', '32'),
+    )
+    assert.deepEqual([hnsw.index.method, hnsw.index.m, hnsw.index.efConstruction], ['hnsw', 8, 32])
+    assert.equal((await run('index', 'grow', '--m', '8', '--lists', '5')).code, EXIT_CODES.VECS_ARG)
+    assert.equal((await run('index', 'grow', '--m', '1')).code, EXIT_CODES.VECS_ARG)
+  })
+
+  test('bench sweeps efSearch against exact search and draws the plot', async () => {
+    const vectors = randomVectors(3000, 16, 51)
+    await run('import', 'b', await jsonl('b.jsonl', vectors))
+    await run('index', 'b', '--method', 'hnsw')
+    const svg = join(dir, 'recall.svg')
+    const report = jsonOf<{
+      queries: number
+      results: {
+        setting: string
+        value: number | null
+        recall: number
+        p50Ms: number
+        qps: number
+      }[]
+    }>(
+      await run(
+        '--json',
+        'bench',
+        'b',
+        '--queries',
+        '25',
+        '--ef-search',
+        '1,40,200',
+        '--plot',
+        svg,
+      ),
+    )
+    assert.equal(report.queries, 25)
+    assert.deepEqual(
+      report.results.map((r) => [r.setting, r.value]),
+      [
+        ['exact', null],
+        ['efSearch', 1],
+        ['efSearch', 40],
+        ['efSearch', 200],
+      ],
+    )
+    const [exact, one, , many] = report.results
+    assert.equal(exact?.recall, 1)
+    // ef_search=1 returns at most one row of ten: recall cannot pass 0.1.
+    assert.ok((one?.recall as number) <= 0.1, `efSearch=1 recall ${one?.recall}`)
+    assert.ok((many?.recall as number) > 0.9, `efSearch=200 recall ${many?.recall}`)
+    for (const r of report.results) assert.ok(r.p50Ms > 0 && r.qps > 0)
+    const drawn = await readFile(svg, 'utf8')
+    assert.match(drawn, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
+    assert.equal((drawn.match(/<circle /g) ?? []).length, 4)
+    assert.match(drawn, /queries per second/)
+    const wrongKnob = await run('bench', 'b', '--probes', '1,2')
+    assert.equal(wrongKnob.code, EXIT_CODES.VECS_ARG)
+  })
+
+  test('delete removes a collection; deleting a missing one is not an error', async () => {
+    await run('create', 'gone', '--dim', '2')
+    const deleted = jsonOf<{ deleted: boolean }>(await run('--json', 'delete', 'gone'))
+    assert.equal(deleted.deleted, true)
+    assert.equal((await run('info', 'gone')).code, EXIT_CODES.VECS_COLLECTION_NOT_FOUND)
+    const again = jsonOf<{ deleted: boolean }>(await run('--json', 'delete', 'gone'))
+    assert.equal(again.deleted, false)
+  })
+
+  test('the database comes from --db, else VECS_DB, else ./vecs-data', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'vecs-cwd-'))
+    try {
+      assert.equal((await vecs(['create', 'here', '--dim', '2'], { cwd })).code, 0)
+      assert.ok(existsSync(join(cwd, 'vecs-data')))
+      const other = join(cwd, 'other')
+      assert.equal(
+        (await vecs(['create', 'there', '--dim', '2'], { cwd, env: { VECS_DB: other } })).code,
+        0,
+      )
+      const names = async (args: string[], env?: Record<string, string>) =>
+        jsonOf<{ name: string }[]>(await vecs(['--json', ...args, 'list'], { cwd, env })).map(
+          (c) => c.name,
+        )
+      assert.deepEqual(await names([]), ['here'])
+      assert.deepEqual(await names([], { VECS_DB: other }), ['there'])
+      assert.deepEqual(await names(['--db', other], { VECS_DB: join(cwd, 'vecs-data') }), ['there'])
+    } finally {
+      await rm(cwd, { recursive: true, force: true })
+    }
+  })
+
+  test('a postgres:// URL works the same way, over the network driver', async () => {
+    const server = await servePGlite()
+    try {
+      const url = server.url as string
+      const vectors = randomVectors(300, 8, 61)
+      const path = await jsonl('url.jsonl', vectors)
+      assert.equal((await vecs(['--db', url, 'import', 'net', path])).code, 0)
+      assert.equal((await vecs(['--db', url, 'index', 'net'])).code, 0)
+      const rows = jsonOf<Row[]>(
+        await vecs(['--db', url, '--json', 'query', 'net', '--id', 'r3', '--limit', '3']),
+      )
+      assert.equal(rows[0]?.id, 'r3')
+    } finally {
+      await server.close()
+    }
+  })
+
+  test('a terminal sees a progress bar with rows/s and ETA; a pipe sees plain lines', async () => {
+    const path = await jsonl('tty.jsonl', randomVectors(12_000, 16, 71))
+    const command = [process.execPath, BIN, '--db', join(dir, 'tty'), 'import', 'tty', path]
+    // script(1) runs the command on a new pseudo-terminal, as a person's shell would.
+    const terminal = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'script',
+        ['-qfec', command.map((a) => `'${a}'`).join(' '), '/dev/null'],
+        { env: { ...process.env, NODE_OPTIONS: '' } },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    )
+    assert.match(terminal, /\x1b\[/, 'no terminal control sequences')
+    assert.match(terminal, /importing into tty [█░]+ +\d+% \| [\d,]+ rows \| [\d,]+ rows\/s \| ETA/)
+    assert.match(terminal, /█{30} 100%/)
+    assert.match(terminal, /imported 12,000 rows into tty/)
+    const piped = await vecs(['--db', join(dir, 'tty'), 'import', 'tty', path])
+    assert.equal(piped.code, 0)
+    assert.doesNotMatch(piped.stderr, /\x1b|█/)
+    assert.match(piped.stderr, /^importing into tty…$/m)
+    assert.match(piped.stderr, /^12,000 rows, [\d,]+ rows\/s$/m)
+  })
+
+  test('vecs demo: exact vs IVFFlat vs HNSW on GloVe words, with recall against exact search', async () => {
+    type Round = {
+      search: string
+      buildMs: number | null
+      p50Ms: number
+      recall: number
+      plan: string
+    }
+    const report = jsonOf<{
+      rows: number
+      queries: number
+      rounds: Round[]
+      lookups: Record<string, string[]>
+    }>(await vecs(['--db', 'memory://', '--json', 'demo', '--queries', '50']))
+    assert.equal(report.queries, 50)
+    assert.ok(report.rows >= 20_000)
+    const [exact, ivfflat, hnsw] = report.rounds as [Round, Round, Round]
+    assert.deepEqual(
+      report.rounds.map((r) => r.plan),
+      ['Seq Scan', 'Index Scan (ivfflat)', 'Index Scan (hnsw)'],
+    )
+    // The database's exact search agrees with the ground truth the demo computes on its own.
+    assert.ok(exact.recall > 0.99, `exact ${exact.recall}`)
+    assert.ok(ivfflat.recall > 0.8 && ivfflat.recall < 1, `ivfflat ${ivfflat.recall}`)
+    assert.ok(hnsw.recall > 0.95, `hnsw ${hnsw.recall}`)
+    assert.ok((ivfflat.buildMs as number) > 0 && (hnsw.buildMs as number) > 0)
+    assert.ok(hnsw.p50Ms < exact.p50Ms, `hnsw ${hnsw.p50Ms} ms vs exact ${exact.p50Ms} ms`)
+    assert.ok(report.lookups.king?.includes('queen'), String(report.lookups.king))
+    assert.ok(report.lookups.paris?.includes('france'), String(report.lookups.paris))
+    assert.equal(report.lookups.computer?.includes('computer'), false)
+  })
+
+  test('an unreachable server is one line and a non-zero exit', async () => {
+    const r = await vecs(['--db', 'postgres://nobody@127.0.0.1:1/none', 'list'])
+    assert.notEqual(r.code, 0)
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+  })
+})
+
+/** The exact nearest, as ids `r0`, `r1`, … that the test files use. */
+function nearest(vectors: number[][], q: number[], measure: Measure, k: number): string[] {
+  return exactNearest(vectors, q, measure, k).map((id) => `r${id.slice(1)}`)
+}
+
+/** A 2-d float32 array as numpy.save writes it (format version 1.0). */
+function npy(rows: number[][]): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows.length}, ${rows[0]?.length}), }`
+  const unpadded = 10 + dict.length + 1
+  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n'
+  const prefix = Buffer.alloc(10)
+  Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0]).copy(prefix)
+  prefix.writeUInt16LE(header.length, 8)
+  return Buffer.concat([
+    prefix,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(new Float32Array(rows.flat()).buffer),
+  ])
+}
