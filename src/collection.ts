@@ -73,7 +73,7 @@ export class Collection<M = Vector> {
   readonly #db: Backend
   readonly #table: TableRef
   readonly #features: ServerFeatures
-  #index: Promise<CurrentIndex | null> | undefined
+  #index: IndexCache | undefined
   #nextGrowthCheck = 0
 
   /** @internal Collections come from a `Client`. */
@@ -209,7 +209,7 @@ export class Collection<M = Vector> {
   async createIndex(options: CreateIndexOptions = {}): Promise<void> {
     const plan = planIndex(options, this.type, this.dimension)
     this.#index = undefined
-    this.#index = Promise.resolve(await buildIndex(this.#db, this.#table, plan))
+    this.#index = cacheIndex(Promise.resolve(await buildIndex(this.#db, this.#table, plan)))
   }
 
   /**
@@ -240,8 +240,8 @@ export class Collection<M = Vector> {
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
   async getIndex(): Promise<IndexInfo | null> {
-    this.#index = readIndex(this.#db, this.#table)
-    return (await this.#index)?.info ?? null
+    this.#index = cacheIndex(readIndex(this.#db, this.#table))
+    return (await this.#index.promise)?.info ?? null
   }
 
   /**
@@ -265,18 +265,20 @@ export class Collection<M = Vector> {
 
   async #plan(options: QueryOptions<unknown>) {
     const checked = checkQuery(options)
-    const vec = vectorToBinary(
-      toFloat32(await this.#queryVector(options.data, checked), this.dimension),
-    )
-    const index = await this.#currentIndex()
+    const data =
+      this.adapter !== null && !checked.skipAdapter
+        ? await adaptQuery(this.adapter, options.data)
+        : this.#vectorData(options.data)
+    const vec = vectorToBinary(toFloat32(data, this.dimension))
+    // Once the index is known, a query does not wait a turn for it.
+    const index = this.#index?.known ? this.#index.known.value : await this.#currentIndex()
     if (!checked.exact && (index === null || index.info.measure !== checked.measure))
       this.#warnNoIndex(checked.measure)
     const plan = planSearch(this.#table, checked, vec, index, this.#features)
     return { plan, checked, index }
   }
 
-  async #queryVector(data: unknown, checked: CheckedQuery): Promise<unknown> {
-    if (this.adapter !== null && !checked.skipAdapter) return adaptQuery(this.adapter, data)
+  #vectorData(data: unknown): unknown {
     if (this.adapter === null && typeof data === 'string') {
       throw new ArgError(
         `collection "${this.name}" has no adapter: query data must be a vector ` +
@@ -287,8 +289,8 @@ export class Collection<M = Vector> {
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {
-    this.#index ??= readIndex(this.#db, this.#table)
-    return this.#index
+    this.#index ??= cacheIndex(readIndex(this.#db, this.#table))
+    return this.#index.promise
   }
 
   #warnNoIndex(measure: Measure): void {
@@ -317,6 +319,21 @@ export class Collection<M = Vector> {
         'index was built: recall suffers. Rebuild it with collection.reindex().',
     )
   }
+}
+
+/** The collection's index as read: the pending read, and its value once it has settled. */
+interface IndexCache {
+  readonly promise: Promise<CurrentIndex | null>
+  known?: { readonly value: CurrentIndex | null }
+}
+
+function cacheIndex(promise: Promise<CurrentIndex | null>): IndexCache {
+  const cache: IndexCache = { promise }
+  promise.then(
+    (value) => (cache.known = { value }),
+    () => {},
+  )
+  return cache
 }
 
 function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResult[] {

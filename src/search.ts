@@ -3,10 +3,16 @@ import { compileFilter } from './filter/compile.js'
 import type { CurrentIndex } from './index/manage.js'
 import type { CheckedQuery } from './query-options.js'
 import { selectRowEstimate } from './sql/catalog.js'
-import { execute } from './sql/execute.js'
-import { compile, ident, type Fragment } from './sql/fragment.js'
+import { execute, executeCompiled } from './sql/execute.js'
+import { compile, ident, type CompiledQuery } from './sql/fragment.js'
 import * as statements from './sql/statements.js'
-import type { LocalSetting, LocalSettings, TableRef } from './sql/statements.js'
+import type {
+  LocalSetting,
+  LocalSettings,
+  NearestShape,
+  NearestValues,
+  TableRef,
+} from './sql/statements.js'
 import type { Metadata } from './types.js'
 
 /** A row as the nearest-neighbour statement returns it. */
@@ -19,11 +25,11 @@ export interface NearestRow {
 
 /** How one query runs: its statement, the settings local to its transaction, and its fallback. */
 export interface SearchPlan {
-  readonly statement: Fragment
+  readonly statement: CompiledQuery
   /** Only the settings that differ from what the session already has. */
   readonly settings: LocalSettings
   /** An approximate index with a filter may come back short; then exact search gives the full page. */
-  readonly exactFallback: Fragment | null
+  readonly exactFallback: CompiledQuery | null
 }
 
 /**
@@ -57,22 +63,35 @@ export function planSearch(
   // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
   if (covered && q.exact) wanted.enable_indexscan = 'off'
   const shape = {
-    vec,
     measure: q.measure,
-    limit: q.limit,
     where: q.filter === null ? null : compileFilter(q.filter, ident('metadata')),
     includeValue: q.includeValue,
     includeVector: q.includeVector,
     includeMetadata: q.includeMetadata,
   }
+  const values = { vec, limit: q.limit }
   return {
-    statement: statements.selectNearest(table, { ...shape, resort: iterative }),
+    statement: nearest(table, { ...shape, resort: iterative }, values),
     settings: differing(wanted, features.sessionDefaults),
     exactFallback:
-      approximate && q.filter !== null
-        ? statements.selectNearest(table, { ...shape, resort: false })
-        : null,
+      approximate && q.filter !== null ? nearest(table, { ...shape, resort: false }, values) : null,
   }
+}
+
+const templates = new WeakMap<TableRef, Map<string, (values: NearestValues) => CompiledQuery>>()
+
+/**
+ * The nearest-neighbour statement. Without a filter its text depends only on the table and the
+ * shape, so it is rendered once per collection and shape, and a warm query builds no SQL.
+ */
+function nearest(table: TableRef, shape: NearestShape, values: NearestValues): CompiledQuery {
+  if (shape.where !== null) return compile(statements.selectNearest(table, { ...shape, ...values }))
+  const key = `${shape.measure} ${shape.resort} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata}`
+  let byShape = templates.get(table)
+  if (byShape === undefined) templates.set(table, (byShape = new Map()))
+  let fill = byShape.get(key)
+  if (fill === undefined) byShape.set(key, (fill = statements.nearestTemplate(table, shape)))
+  return fill(values)
 }
 
 /**
@@ -85,10 +104,11 @@ export async function runSearch(
   plan: SearchPlan,
   limit: number,
 ): Promise<NearestRow[]> {
-  const prelude = compile(statements.setLocal(plan.settings)).text
-  if (prelude === '' && plan.exactFallback === null) return execute<NearestRow>(db, plan.statement)
+  const prelude = preludeOf(plan.settings)
+  if (prelude === '' && plan.exactFallback === null)
+    return executeCompiled<NearestRow>(db, plan.statement)
   return db.transaction(async (tx) => {
-    const rows = await execute<NearestRow>(tx, plan.statement)
+    const rows = await executeCompiled<NearestRow>(tx, plan.statement)
     if (rows.length >= limit || plan.exactFallback === null) return rows
     return exactly(tx, plan.exactFallback)
   }, prelude)
@@ -100,14 +120,13 @@ export async function explainSearch(
   plan: SearchPlan,
   analyze: boolean,
 ): Promise<string> {
-  const prelude = compile(statements.setLocal(plan.settings)).text
   return db.transaction(async (tx) => {
-    const lines = await execute<{ 'QUERY PLAN': string }>(
+    const lines = await executeCompiled<{ 'QUERY PLAN': string }>(
       tx,
       statements.explain(plan.statement, analyze),
     )
     return lines.map((line) => line['QUERY PLAN']).join('\n')
-  }, prelude)
+  }, preludeOf(plan.settings))
 }
 
 /** A cheap estimate of the collection's rows (no scan), for the reindex advice. */
@@ -116,10 +135,15 @@ export async function estimateRows(db: Backend, table: TableRef): Promise<number
   return row?.rows ?? null
 }
 
-async function exactly(tx: Queryable, statement: Fragment): Promise<NearestRow[]> {
+async function exactly(tx: Queryable, statement: CompiledQuery): Promise<NearestRow[]> {
   // Index scans off: the vector index cannot serve the ORDER BY, so every matching row is ranked.
   await execute(tx, statements.setLocal({ enable_indexscan: 'off' }))
-  return execute<NearestRow>(tx, statement)
+  return executeCompiled<NearestRow>(tx, statement)
+}
+
+/** The SET LOCAL statements that ride with BEGIN; none for a query that needs no settings. */
+function preludeOf(settings: LocalSettings): string {
+  return Object.keys(settings).length === 0 ? '' : compile(statements.setLocal(settings)).text
 }
 
 /** What the query needs of the index it will use; a setting the user gave is always set. */
@@ -138,8 +162,10 @@ function searchSettings(q: CheckedQuery, index: CurrentIndex | null): LocalSetti
 
 function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
   if (defaults === null) return wanted
-  const entries = Object.entries(wanted).filter(
-    ([name, value]) => defaults[name as LocalSetting] !== value,
-  )
-  return Object.fromEntries(entries)
+  const differ: LocalSettings = {}
+  for (const name in wanted) {
+    const value = wanted[name as LocalSetting]
+    if (defaults[name as LocalSetting] !== value) differ[name as LocalSetting] = value
+  }
+  return differ
 }

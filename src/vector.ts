@@ -20,9 +20,11 @@ export function toFloat32(vector: unknown, dimension: number): Float32Array {
     )
   }
   const out = vector instanceof Float32Array ? vector : Float32Array.from(vector, checkNumber)
-  const bad = out.findIndex((x) => !Number.isFinite(x))
-  if (bad !== -1) {
-    throw new ArgError(`vector values must be finite float32 numbers (position ${bad} is not)`)
+  // A plain loop: this runs on every query, next to the database's own work.
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i])) {
+      throw new ArgError(`vector values must be finite float32 numbers (position ${i} is not)`)
+    }
   }
   return out
 }

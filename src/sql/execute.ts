@@ -1,13 +1,20 @@
 import type { Queryable } from '../backend/backend.js'
 import { MismatchedDimension, VecsError } from '../errors.js'
-import { compile, type Fragment } from './fragment.js'
+import { compile, type CompiledQuery, type Fragment } from './fragment.js'
 
 /** Runs a fragment on a backend or transaction; driver errors that vecs can explain better are wrapped. */
-export async function execute<R = Record<string, unknown>>(
+export function execute<R = Record<string, unknown>>(
   db: Queryable,
   fragment: Fragment,
 ): Promise<R[]> {
-  const { text, values } = compile(fragment)
+  return executeCompiled<R>(db, compile(fragment))
+}
+
+/** `execute` for a statement compiled already (from a template, say). */
+export async function executeCompiled<R = Record<string, unknown>>(
+  db: Queryable,
+  { text, values }: CompiledQuery,
+): Promise<R[]> {
   try {
     return await db.query<R>(text, values)
   } catch (error) {

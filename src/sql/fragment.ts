@@ -100,6 +100,40 @@ export function compile(fragment: Fragment): CompiledQuery {
   return { text, values }
 }
 
+/**
+ * Compiles a statement once for values that change from run to run: `build` places `slot(name)`
+ * where each goes, and the returned function fills the slots without rendering SQL again. For a
+ * hot statement (a query's SELECT), whose text never depends on the slots' values.
+ */
+export function template<V extends Record<string, unknown>>(
+  build: (slot: <K extends keyof V & string>(name: K) => V[K]) => Fragment,
+): (values: V) => CompiledQuery {
+  const slots = new Map<object, keyof V>()
+  const slot = <K extends keyof V & string>(name: K): V[K] => {
+    const placeholder = { slot: name }
+    slots.set(placeholder, name)
+    // Stands in for the value until fill time; compile only ever sees it as a parameter.
+    return placeholder as unknown as V[K]
+  }
+  const { text, values } = compile(build(slot))
+  const filled = values.flatMap((value, i) => {
+    const name = typeof value === 'object' && value !== null ? slots.get(value) : undefined
+    return name === undefined ? [] : [[i, name] as const]
+  })
+  return (given) => {
+    const out = values.slice()
+    for (const [i, name] of filled) out[i] = given[name]
+    return { text, values: out }
+  }
+}
+
+/** A parameterless fragment (`EXPLAIN …`) before a compiled statement, whose `$n` stay as they are. */
+export function prefix(head: Fragment, query: CompiledQuery): CompiledQuery {
+  const compiled = compile(head)
+  if (compiled.values.length > 0) throw new TypeError('a prefix takes no parameters')
+  return { text: `${compiled.text} ${query.text}`, values: query.values }
+}
+
 function render(fragment: Fragment, values: unknown[]): string {
   let text = fragment.strings[0] ?? ''
   fragment.values.forEach((part, i) => {

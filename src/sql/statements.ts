@@ -7,8 +7,11 @@ import {
   int,
   join,
   literal,
+  prefix,
   sql,
+  template,
   trusted,
+  type CompiledQuery,
   type Fragment,
   type Identifier,
 } from './fragment.js'
@@ -209,8 +212,25 @@ function outputColumns(q: NearestQuery, value: Fragment, vector: Fragment): Frag
 }
 
 /** `EXPLAIN [ANALYZE]` of a statement, plan as text lines. */
-export function explain(statement: Fragment, analyze: boolean): Fragment {
-  return sql`EXPLAIN (ANALYZE ${trusted(analyze ? 'true' : 'false')}, FORMAT TEXT) ${statement}`
+export function explain(statement: CompiledQuery, analyze: boolean): CompiledQuery {
+  return prefix(
+    sql`EXPLAIN (ANALYZE ${trusted(analyze ? 'true' : 'false')}, FORMAT TEXT)`,
+    statement,
+  )
+}
+
+/** What a nearest-neighbour statement takes at run time; the rest of it is its shape. */
+export type NearestValues = Pick<NearestQuery, 'vec' | 'limit'>
+export type NearestShape = Omit<NearestQuery, keyof NearestValues>
+
+/** `selectNearest` compiled once for a shape; each query only fills in its vector and limit. */
+export function nearestTemplate(
+  t: TableRef,
+  shape: NearestShape,
+): (values: NearestValues) => CompiledQuery {
+  return template<NearestValues>((slot) =>
+    selectNearest(t, { ...shape, vec: slot('vec'), limit: slot('limit') }),
+  )
 }
 
 /** Planner and pgvector settings a query may set for itself, with the kind of value each takes. */

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compile, ident, int, join, quoteIdent, sql, trusted } from '../../src/sql/fragment.js'
+import {
+  compile,
+  ident,
+  int,
+  join,
+  prefix,
+  quoteIdent,
+  sql,
+  template,
+  trusted,
+} from '../../src/sql/fragment.js'
 
 test('values become numbered parameters, in order, across nested fragments', () => {
   const inner = sql`b = ${2} AND c = ${'three'}`
@@ -49,4 +59,25 @@ test('join puts separators between parts and nothing for an empty list', () => {
   assert.deepEqual(compile(join([sql`a`, 1, sql`c`])), { text: 'a, $1, c', values: [1] })
   assert.deepEqual(compile(join([sql`x`, sql`y`], sql` AND `)).text, 'x AND y')
   assert.equal(compile(join([])).text, '')
+})
+
+test('a template renders once and fills its slots; constants and a repeated slot stay in place', () => {
+  const fill = template<{ q: Buffer; n: number }>((slot) => {
+    const q = slot('q')
+    return sql`SELECT ${q} AS a, ${'const'} AS b FROM t ORDER BY x <-> ${q} LIMIT ${slot('n')}`
+  })
+  const one = Buffer.from([1])
+  const two = Buffer.from([2])
+  assert.deepEqual(fill({ q: one, n: 3 }), {
+    text: 'SELECT $1 AS a, $2 AS b FROM t ORDER BY x <-> $1 LIMIT $3',
+    values: [one, 'const', 3],
+  })
+  assert.deepEqual(fill({ q: two, n: 9 }).values, [two, 'const', 9])
+  assert.deepEqual(fill({ q: one, n: 3 }).values, [one, 'const', 3])
+})
+
+test('a prefix keeps the numbering of the statement after it and takes no parameters', () => {
+  const query = compile(sql`SELECT ${1}, ${2}`)
+  assert.deepEqual(prefix(sql`EXPLAIN`, query), { text: 'EXPLAIN SELECT $1, $2', values: [1, 2] })
+  assert.throws(() => prefix(sql`EXPLAIN ${3}`, query), TypeError)
 })

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { checkQuery } from '../../src/query-options.js'
 import { planSearch } from '../../src/search.js'
 import { compile } from '../../src/sql/fragment.js'
-import { setLocal } from '../../src/sql/statements.js'
+import { selectNearest, setLocal } from '../../src/sql/statements.js'
 import type { ServerFeatures } from '../../src/collection.js'
 import type { CurrentIndex } from '../../src/index/manage.js'
 
@@ -52,11 +52,11 @@ test('a query no index serves sets nothing', () => {
 test('a filtered query through an index scans iteratively, re-sorts, and can fall back to exact', () => {
   const filtered = plan({ filters: { a: 1 } }, hnsw)
   assert.deepEqual(filtered.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
-  assert.match(compile(filtered.statement).text, /^WITH hits AS MATERIALIZED/)
+  assert.match(filtered.statement.text, /^WITH hits AS MATERIALIZED/)
   assert.ok(filtered.exactFallback)
   const old = plan({ filters: { a: 1 } }, hnsw, { ...known, iterativeScans: false })
   assert.deepEqual(old.settings, {})
-  assert.doesNotMatch(compile(old.statement).text, /MATERIALIZED/)
+  assert.doesNotMatch(old.statement.text, /MATERIALIZED/)
   assert.ok(old.exactFallback)
 })
 
@@ -71,4 +71,46 @@ test('SET LOCAL statements take no parameters: checked integers and quoted words
   assert.throws(() => setLocal({ 'hnsw.ef_search': '40; DROP TABLE x' }), TypeError)
   assert.throws(() => setLocal({ enable_indexscan: "off'; DROP TABLE x; --" }), TypeError)
   assert.equal(compile(setLocal({})).text, '')
+})
+
+test('a plain query statement is the compiled selectNearest, reused with each query’s vector and limit', () => {
+  const other = Buffer.alloc(12, 1)
+  const first = plan({ limit: 5, includeValue: true }, hnsw)
+  const second = planSearch(
+    table,
+    checkQuery({ data: [1, 2], limit: 7, includeValue: true }),
+    other,
+    hnsw,
+    known,
+  )
+  const expected = compile(
+    selectNearest(table, {
+      vec,
+      limit: 5,
+      measure: 'cosine_distance',
+      where: null,
+      includeValue: true,
+      includeVector: false,
+      includeMetadata: false,
+      resort: false,
+    }),
+  )
+  assert.deepEqual(first.statement, expected)
+  assert.equal(second.statement.text, expected.text)
+  assert.deepEqual(second.statement.values, [other, 7])
+  // Another shape is another statement, not the one cached for the first.
+  assert.doesNotMatch(plan({ limit: 5 }, hnsw).statement.text, /AS value/)
+  const half = { ...table, name: 'half', type: 'halfvec' as const }
+  const halfPlan = planSearch(half, checkQuery({ data: [1, 2] }), vec, null, known)
+  assert.match(halfPlan.statement.text, /\$1::vector::halfvec/)
+  assert.deepEqual(halfPlan.statement.values, [vec, 10])
+})
+
+test('a filtered statement is built for each query, with its own filter values bound', () => {
+  const x = plan({ filters: { a: { $eq: 'x' } } }, null).statement
+  const y = plan({ filters: { a: { $eq: 'y' } } }, null).statement
+  assert.match(x.text, /WHERE/)
+  assert.equal(x.text, y.text)
+  assert.match(JSON.stringify(x.values), /x/)
+  assert.match(JSON.stringify(y.values), /y/)
 })
