@@ -18,6 +18,8 @@ export interface BenchBackend {
   readonly name: 'pglite' | 'postgres'
   readonly vecs: Client
   readonly raw: RawDriver
+  /** A server's raw SQL through a `pg.Pool`, as vecs itself reaches a server; null for PGlite. */
+  readonly rawPool: Pick<RawDriver, 'query'> | null
   close(): Promise<void>
 }
 
@@ -41,6 +43,7 @@ async function openPGlite(): Promise<BenchBackend> {
   return {
     name: 'pglite',
     vecs,
+    rawPool: null,
     raw: {
       query: (text, values) => client.query(text, values),
       async copyBinary(target, data) {
@@ -64,11 +67,13 @@ async function openServer(url: string): Promise<BenchBackend> {
   const vecs = await createClient(url, { schema: SCHEMA })
   const client = new pg.Client({ connectionString: url })
   await client.connect()
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
   await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`)
   await client.query(`CREATE SCHEMA ${SCHEMA}`)
   return {
     name: 'postgres',
     vecs,
+    rawPool: { query: (text, values) => pool.query(text, values) },
     raw: {
       query: (text, values) => client.query(text, values),
       async copyBinary(target, data) {
@@ -82,6 +87,7 @@ async function openServer(url: string): Promise<BenchBackend> {
       await client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`)
       await vecs.disconnect()
       await client.end()
+      await pool.end()
     },
   }
 }

@@ -10,12 +10,20 @@ export interface QueryStats {
   qps: number
 }
 
-/** What `compareQueries` reports: medians over the rounds, and the median of the rounds' p50 ratios. */
+type Side = 'vecs' | 'raw' | 'rawPool'
+type Round = Partial<Record<Side, QueryStats>> & { vecs: QueryStats; raw: QueryStats }
+
+/**
+ * What `compareQueries` reports: medians over the rounds, and the median of the rounds' p50
+ * ratios, against a raw client and (on a server) a raw pool.
+ */
 export interface QueryComparison {
   vecs: QueryStats
   raw: QueryStats
+  rawPool: QueryStats | null
   p50Ratio: number
-  rounds: { vecs: QueryStats; raw: QueryStats }[]
+  p50RatioPool: number | null
+  rounds: Round[]
 }
 
 const WARM_UP = 50
@@ -31,44 +39,50 @@ export async function compareQueries(
   rounds: number,
 ): Promise<QueryComparison> {
   const sql = `SELECT id FROM ${SCHEMA}."${c.name}" ORDER BY vec <=> $1::vector LIMIT 10`
-  const runners = {
-    vecs: (q: Float32Array) => c.query({ data: q, limit: 10 }),
-    raw: (q: Float32Array) => b.raw.query(sql, [vectorToBinary(q)]),
+  const runners: Partial<Record<Side, Runner>> & { vecs: Runner; raw: Runner } = {
+    vecs: (q) => c.query({ data: q, limit: 10 }),
+    raw: (q) => b.raw.query(sql, [vectorToBinary(q)]),
   }
+  const pool = b.rawPool
+  if (pool) runners.rawPool = (q) => pool.query(sql, [vectorToBinary(q)])
   await timeRound(runners, queries.slice(0, WARM_UP))
-  const measured: QueryComparison['rounds'] = []
+  const measured: Round[] = []
   for (let r = 0; r < rounds; r++) measured.push(await timeRound(runners, queries))
-  const pick = (name: 'vecs' | 'raw', key: keyof QueryStats) =>
-    median(measured.map((m) => m[name][key]))
-  const summary = (name: 'vecs' | 'raw') => ({
-    p50: pick(name, 'p50'),
-    p99: pick(name, 'p99'),
-    qps: pick(name, 'qps'),
+  const summary = (side: Side): QueryStats => ({
+    p50: median(measured.map((m) => m[side]?.p50 ?? 0)),
+    p99: median(measured.map((m) => m[side]?.p99 ?? 0)),
+    qps: median(measured.map((m) => m[side]?.qps ?? 0)),
   })
   return {
     vecs: summary('vecs'),
     raw: summary('raw'),
+    rawPool: pool ? summary('rawPool') : null,
     p50Ratio: median(measured.map((m) => m.vecs.p50 / m.raw.p50)),
+    p50RatioPool: pool
+      ? median(measured.map((m) => m.vecs.p50 / (m.rawPool as QueryStats).p50))
+      : null,
     rounds: measured,
   }
 }
 
 type Runner = (q: Float32Array) => Promise<unknown>
 
+/** Each query asked of every side in turn, the order rotating so no side is always first. */
 async function timeRound(
-  runners: { vecs: Runner; raw: Runner },
+  runners: Partial<Record<Side, Runner>> & { vecs: Runner; raw: Runner },
   queries: Float32Array[],
-): Promise<{ vecs: QueryStats; raw: QueryStats }> {
-  const times = { vecs: [] as number[], raw: [] as number[] }
+): Promise<Round> {
+  const sides = Object.keys(runners) as Side[]
+  const times = Object.fromEntries(sides.map((side) => [side, [] as number[]]))
   for (const [i, q] of queries.entries()) {
-    const order: (keyof typeof times)[] = i % 2 ? ['raw', 'vecs'] : ['vecs', 'raw']
-    for (const name of order) {
+    for (let k = 0; k < sides.length; k++) {
+      const side = sides[(i + k) % sides.length] as Side
       const start = performance.now()
-      await runners[name](q)
-      times[name].push(performance.now() - start)
+      await runners[side]?.(q)
+      times[side]?.push(performance.now() - start)
     }
   }
-  return { vecs: stats(times.vecs), raw: stats(times.raw) }
+  return Object.fromEntries(sides.map((side) => [side, stats(times[side] ?? [])])) as Round
 }
 
 function stats(ms: number[]): QueryStats {

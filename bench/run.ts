@@ -95,13 +95,14 @@ function report(all: Result[]): void {
     '',
   )
   lines.push(
-    '| backend | data | vecs p50 ms | raw p50 ms | p50 ratio | vecs p99 ms | raw p99 ms | vecs QPS | raw QPS | IVFFlat build s | HNSW build s |',
+    '| backend | data | vecs p50 ms | raw p50 ms | p50 ratio | raw pool p50 ms | ratio to pool | vecs p99 ms | raw p99 ms | vecs QPS | raw QPS | IVFFlat build s | HNSW build s |',
   )
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|')
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
   for (const r of all) {
     const { vecs, raw } = r.query
     lines.push(
       `| ${r.backend} | ${r.dataset} | ${vecs.p50.toFixed(3)} | ${raw.p50.toFixed(3)} | ${r.query.p50Ratio.toFixed(2)} | ` +
+        `${r.query.rawPool?.p50.toFixed(3) ?? '—'} | ${r.query.p50RatioPool?.toFixed(2) ?? '—'} | ` +
         `${vecs.p99.toFixed(3)} | ${raw.p99.toFixed(3)} | ${fmt(vecs.qps)} | ${fmt(raw.qps)} | ` +
         `${r.buildSeconds.ivfflat?.toFixed(2)} | ${r.buildSeconds.hnsw?.toFixed(2)} |`,
     )
