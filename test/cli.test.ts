@@ -326,6 +326,12 @@ describe('vecs command', () => {
         await vecs(['--db', url, '--json', 'query', 'net', '--id', 'r3', '--limit', '3']),
       )
       assert.equal(rows[0]?.id, 'r3')
+      const withPassword = new URL(url)
+      withPassword.password = 's3cret'
+      const listed = await vecs(['--db', withPassword.toString(), '--schema', 'empty', 'list'])
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.match(listed.stdout, /no collections in postgres(ql)?:\/\/[^:]+:\*\*\*@/)
+      assert.doesNotMatch(listed.stdout + listed.stderr, /s3cret/)
     } finally {
       await server.close()
     }
@@ -387,9 +393,10 @@ describe('vecs command', () => {
   })
 
   test('an unreachable server is one line and a non-zero exit', async () => {
-    const r = await vecs(['--db', 'postgres://nobody@127.0.0.1:1/none', 'list'])
+    const r = await vecs(['--db', 'postgres://nobody:s3cret@127.0.0.1:1/none', 'list'])
     assert.notEqual(r.code, 0)
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    assert.doesNotMatch(r.stdout + r.stderr, /s3cret/)
   })
 })
 

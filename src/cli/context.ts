@@ -24,6 +24,18 @@ export function printJson(ctx: Context, value: unknown): void {
   if (ctx.json) ctx.stdout.write(JSON.stringify(value, null, 2) + '\n')
 }
 
+/** The database location for people to read: a server URL without its password. */
+export function shownDb(ctx: Context): string {
+  if (!/^postgres(ql)?:\/\//.test(ctx.db)) return ctx.db
+  try {
+    const url = new URL(ctx.db)
+    if (url.password !== '') url.password = '***'
+    return url.toString()
+  } catch {
+    return 'the server'
+  }
+}
+
 /** Opens the database for one command and always closes it. */
 export async function withClient<T>(ctx: Context, fn: (vx: Client) => Promise<T>): Promise<T> {
   const vx = await createClient(ctx.db, { schema: ctx.schema })

@@ -1,6 +1,6 @@
 import { ArgError, type Client, type Collection, type RecordTuple } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
-import { printJson, say, withClient, type Context } from '../context.js'
+import { printJson, say, shownDb, withClient, type Context } from '../context.js'
 import { exactCosine, loadGlove, normalized, type Glove } from '../glove.js'
 import { measureQueries, scanOf, type Measured } from '../measure.js'
 import { startProgress } from '../progress.js'
@@ -61,7 +61,7 @@ export const demo = defineCommand<Options>({
     say(ctx)
     say(
       ctx,
-      `done in ${seconds.toFixed(1)} s. The collection "${o.collection}" stays in ${ctx.db}; next:`,
+      `done in ${seconds.toFixed(1)} s. The collection "${o.collection}" stays in ${shownDb(ctx)}; next (with the same --db):`,
     )
     say(ctx, `  vecs info ${o.collection}`)
     say(ctx, `  vecs query ${o.collection} --id queen`)

@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js'
-import { printJson, say, withClient } from '../context.js'
+import { printJson, say, shownDb, withClient } from '../context.js'
 import { describeIndex } from '../describe.js'
 import { formatCount, formatTable } from '../table.js'
 
@@ -20,7 +20,7 @@ export const list = defineCommand({
       )
     })
     printJson(ctx, rows)
-    if (rows.length === 0) return say(ctx, `no collections in ${ctx.db}`)
+    if (rows.length === 0) return say(ctx, `no collections in ${shownDb(ctx)}`)
     say(
       ctx,
       formatTable(
