@@ -1,4 +1,5 @@
 import { ArgError, VecsError } from '../errors.js'
+import { batchesOf } from '../records.js'
 import { textOf, type AdapterContext, type AdapterRecord, type AdapterStep } from './adapter.js'
 import { embeddingThread } from './embedding-thread.js'
 import {
@@ -54,7 +55,7 @@ export class TextEmbedding implements AdapterStep {
     _context: AdapterContext,
   ): AsyncIterable<AdapterRecord> {
     let ahead: Promise<AdapterRecord[]> | null = null
-    for await (const batch of batches(records, this.batchSize)) {
+    for await (const batch of batchesOf(records, this.batchSize)) {
       const next = this.#embed(batch)
       // Awaited below; until then a failure must not count as unhandled.
       next.catch(() => {})
@@ -91,16 +92,4 @@ function checkBatchSize(batchSize: unknown): number {
     throw new ArgError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`)
   }
   return batchSize as number
-}
-
-async function* batches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = []
-  for await (const record of records) {
-    batch.push(record)
-    if (batch.length === size) {
-      yield batch
-      batch = []
-    }
-  }
-  if (batch.length > 0) yield batch
 }
