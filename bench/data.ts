@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { loadGlove } from '../src/cli/glove.js'
 
 export interface Dataset {
   readonly name: string
@@ -7,13 +6,11 @@ export interface Dataset {
   readonly vectors: Float32Array[]
 }
 
-/** The first `n` GloVe-100 word vectors from data/ (real data). */
-export function glove(n: number): Dataset {
-  const base = fileURLToPath(new URL('../data/glove-100d-25k.f32', import.meta.url))
-  const bytes = readFileSync(base)
-  const all = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-  const vectors = Array.from({ length: n }, (_, i) => all.slice(i * 100, (i + 1) * 100))
-  return { name: 'glove-100', dimension: 100, vectors }
+/** The first `n` GloVe-100 word vectors from data/ (real data), read as `vecs demo` reads them. */
+export async function glove(n: number): Promise<Dataset> {
+  const data = await loadGlove()
+  const vectors = Array.from({ length: n }, (_, i) => data.vector(i).slice())
+  return { name: 'glove-100', dimension: data.dimension, vectors }
 }
 
 /** `n` seeded random vectors of `dimension` values (1536: the size of common text embeddings). */

@@ -17,7 +17,7 @@ import { glove } from './data.js'
 const ROWS = Number(process.env.VECS_BENCH_MEMORY_ROWS ?? 1_000_000)
 const url = process.env.VECS_BENCH_DATABASE_URL
 const dir = url ? null : mkdtempSync(join(tmpdir(), 'vecs-bench-'))
-const words = glove(25_000).vectors
+const words = (await glove(25_000)).vectors
 
 const vx = await createClient(url ?? dir ?? undefined, { schema: 'vecs_bench_memory' })
 const c = await vx.getOrCreateCollection('big', { dimension: 100 })

@@ -25,7 +25,7 @@ interface Result {
 
 const results: Result[] = []
 for (const b of await openBackends()) {
-  const sets = [glove(20_000), random(b.name === 'pglite' ? 5_000 : 20_000, 1536)]
+  const sets = [await glove(20_000), random(b.name === 'pglite' ? 5_000 : 20_000, 1536)]
   for (const data of sets) results.push(await benchDataset(b, data))
   await b.close()
 }
