@@ -1,6 +1,7 @@
 import type { Backend } from './backend/backend.js'
 import { adaptQuery, adaptRecords } from './adapt.js'
 import type { Adapter } from './adapter/adapter.js'
+import { checkFlag, checkInteger } from './checks.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
 import { parseFilter } from './filter/parse.js'
@@ -141,8 +142,7 @@ export class Collection<M = Vector> {
    * queries for a benchmark, say. Reads every id once.
    */
   async sample(n: number, { seed = 'vecs' }: { seed?: string } = {}): Promise<FetchedRecord[]> {
-    if (!Number.isInteger(n) || n < 1 || n > SAMPLE_MAX)
-      throw new ArgError(`sample size must be an integer from 1 to ${SAMPLE_MAX}`)
+    checkInteger('sample size', n, { min: 1, max: SAMPLE_MAX })
     if (typeof seed !== 'string') throw new ArgError('seed must be a string')
     const rows = await execute<{ id: string; vec: string; metadata: Metadata }>(
       this.#db,
@@ -197,7 +197,7 @@ export class Collection<M = Vector> {
     options: QueryInput<M>,
     { analyze = false }: { analyze?: boolean } = {},
   ): Promise<string> {
-    if (typeof analyze !== 'boolean') throw new ArgError('analyze must be a boolean')
+    checkFlag('analyze', analyze)
     const { plan } = await this.#plan(options)
     return explainSearch(this.#db, plan, analyze)
   }
@@ -351,9 +351,7 @@ function checkSkipAdapter(options: UpsertOptions): boolean {
   if (typeof options !== 'object' || options === null) {
     throw new ArgError('upsert options must be an object')
   }
-  const skip: unknown = options.skipAdapter ?? false
-  if (typeof skip !== 'boolean') throw new ArgError('skipAdapter must be a boolean')
-  return skip
+  return checkFlag('skipAdapter', options.skipAdapter ?? false)
 }
 
 type DeleteTarget = { ids: string[] } | { where: ReturnType<typeof compileFilter> }

@@ -1,3 +1,4 @@
+import { checkFlag, checkInteger } from './checks.js'
 import { ArgError } from './errors.js'
 import { parseFilter } from './filter/parse.js'
 import type { FilterNode } from './filter/nodes.js'
@@ -43,7 +44,7 @@ export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
   if (unknown.length > 0) throw new ArgError(`unknown query option: ${unknown.join(', ')}`)
   if (!('data' in options)) throw new ArgError('query needs data: the query vector')
   return {
-    limit: checkInteger('limit', options.limit ?? 10, QUERY_BOUNDS.limit),
+    limit: checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit }),
     measure: checkMeasure(options.measure ?? 'cosine_distance'),
     filter: options.filters === undefined ? null : parseFilter(options.filters),
     includeValue: checkFlag('includeValue', options.includeValue),
@@ -52,25 +53,12 @@ export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
     probes:
       options.probes === undefined
         ? undefined
-        : checkInteger('probes', options.probes, QUERY_BOUNDS.probes),
+        : checkInteger('probes', options.probes, { min: 1, max: QUERY_BOUNDS.probes }),
     efSearch:
       options.efSearch === undefined
         ? undefined
-        : checkInteger('efSearch', options.efSearch, QUERY_BOUNDS.efSearch),
+        : checkInteger('efSearch', options.efSearch, { min: 1, max: QUERY_BOUNDS.efSearch }),
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
     exact: checkFlag('exact', options.exact),
   }
-}
-
-function checkInteger(name: string, value: unknown, max: number): number {
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) {
-    throw new ArgError(`${name} must be an integer from 1 to ${max}`)
-  }
-  return value as number
-}
-
-function checkFlag(name: string, value: unknown): boolean {
-  if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new ArgError(`${name} must be a boolean`)
-  return value
 }

@@ -1,4 +1,5 @@
 import { endianness } from 'node:os'
+import { checkInteger } from './checks.js'
 import { ArgError, MismatchedDimension } from './errors.js'
 import type { VectorType } from './types.js'
 
@@ -37,14 +38,7 @@ function checkNumber(x: unknown, i: number): number {
 
 /** Checks a collection dimension: an integer 1..16000. */
 export function checkDimension(dimension: unknown): number {
-  if (
-    !Number.isInteger(dimension) ||
-    (dimension as number) < 1 ||
-    (dimension as number) > MAX_DIMENSION
-  ) {
-    throw new ArgError(`dimension must be an integer from 1 to ${MAX_DIMENSION}`)
-  }
-  return dimension as number
+  return checkInteger('dimension', dimension, { min: 1, max: MAX_DIMENSION })
 }
 
 /** Checks a storage type name. */

@@ -1,3 +1,4 @@
+import { checkInteger } from '../checks.js'
 import { ArgError, VecsError } from '../errors.js'
 import { batchesOf } from '../records.js'
 import { textOf, type AdapterContext, type AdapterRecord, type AdapterStep } from './adapter.js'
@@ -40,7 +41,10 @@ export class TextEmbedding implements AdapterStep {
       throw new ArgError('TextEmbedding takes an options object')
     }
     this.model = checkModel(options.model ?? DEFAULT_TEXT_MODEL)
-    this.batchSize = checkBatchSize(options.batchSize ?? 32)
+    this.batchSize = checkInteger('batchSize', options.batchSize ?? 32, {
+      min: 1,
+      max: MAX_BATCH_SIZE,
+    })
     this.exportedDimension = TEXT_MODELS[this.model].dimension
   }
 
@@ -81,15 +85,4 @@ function checkText(record: AdapterRecord): string {
   if (text === '')
     throw new ArgError(`TextEmbedding cannot embed empty text (record "${record[0]}")`)
   return text
-}
-
-function checkBatchSize(batchSize: unknown): number {
-  if (
-    !Number.isInteger(batchSize) ||
-    (batchSize as number) < 1 ||
-    (batchSize as number) > MAX_BATCH_SIZE
-  ) {
-    throw new ArgError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`)
-  }
-  return batchSize as number
 }

@@ -1,3 +1,4 @@
+import { checkInteger } from '../checks.js'
 import { ArgError } from '../errors.js'
 
 /** HNSW build arguments. pgvector's defaults: m = 16, ef_construction = 64. */
@@ -29,8 +30,8 @@ export const INDEX_BOUNDS = {
 export function IndexArgsHNSW(
   options: { m?: number; efConstruction?: number } = {},
 ): IndexArgsHNSW {
-  const m = checkBound('m', options.m ?? INDEX_BOUNDS.m.default, INDEX_BOUNDS.m)
-  const efConstruction = checkBound(
+  const m = checkInteger('m', options.m ?? INDEX_BOUNDS.m.default, INDEX_BOUNDS.m)
+  const efConstruction = checkInteger(
     'efConstruction',
     options.efConstruction ?? INDEX_BOUNDS.efConstruction.default,
     INDEX_BOUNDS.efConstruction,
@@ -41,7 +42,7 @@ export function IndexArgsHNSW(
 
 /** IVFFlat arguments: `IndexArgsIVFFlat({ nLists: 100 })`, 1..32768 lists. */
 export function IndexArgsIVFFlat(options: { nLists: number }): IndexArgsIVFFlat {
-  return { method: 'ivfflat', nLists: checkBound('nLists', options?.nLists, INDEX_BOUNDS.nLists) }
+  return { method: 'ivfflat', nLists: checkInteger('nLists', options?.nLists, INDEX_BOUNDS.nLists) }
 }
 
 /**
@@ -50,15 +51,4 @@ export function IndexArgsIVFFlat(options: { nLists: number }): IndexArgsIVFFlat 
  */
 export function defaultLists(rows: number): number {
   return rows < 1_000_000 ? Math.max(Math.floor(rows / 1000), 30) : Math.floor(Math.sqrt(rows))
-}
-
-function checkBound(name: string, value: unknown, bounds: { min: number; max: number }): number {
-  if (
-    !Number.isInteger(value) ||
-    (value as number) < bounds.min ||
-    (value as number) > bounds.max
-  ) {
-    throw new ArgError(`${name} must be an integer from ${bounds.min} to ${bounds.max}`)
-  }
-  return value as number
 }

@@ -1,3 +1,4 @@
+import { checkFlag } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { checkMeasure, MEASURE_SPECS } from '../measures.js'
 import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
@@ -97,12 +98,6 @@ const CREATE_INDEX_KEYS = new Set([
 function checkKeys(options: object): void {
   const unknown = Object.keys(options).filter((key) => !CREATE_INDEX_KEYS.has(key))
   if (unknown.length > 0) throw new ArgError(`unknown createIndex option: ${unknown.join(', ')}`)
-}
-
-function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new ArgError(`${name} must be a boolean`)
-  return value
 }
 
 function checkListener(value: unknown): IndexPlan['onProgress'] {
