@@ -1,4 +1,4 @@
-import { createClient, type Client } from '../index.js'
+import { CollectionNotFound, createClient, type Client, type Collection } from '../index.js'
 import type { WarningPrinter } from './warnings.js'
 
 /** What every command gets: where the database is, how to print, and whether a person is watching. */
@@ -43,5 +43,15 @@ export async function withClient<T>(ctx: Context, fn: (vx: Client) => Promise<T>
     return await fn(vx)
   } finally {
     await vx.disconnect()
+  }
+}
+
+/** The collection of that name, or null where there is none (other errors still throw). */
+export async function findCollection(vx: Client, name: string): Promise<Collection | null> {
+  try {
+    return await vx.getCollection(name)
+  } catch (error) {
+    if (error instanceof CollectionNotFound) return null
+    throw error
   }
 }

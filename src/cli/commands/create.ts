@@ -1,6 +1,6 @@
-import { CollectionAlreadyExists, CollectionNotFound } from '../../index.js'
+import { CollectionAlreadyExists } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
-import { printJson, say, withClient } from '../context.js'
+import { findCollection, printJson, say, withClient } from '../context.js'
 
 export const create = defineCommand<{ dim: number; type: 'vector' | 'halfvec' }>({
   name: 'create',
@@ -18,11 +18,8 @@ export const create = defineCommand<{ dim: number; type: 'vector' | 'halfvec' }>
   examples: ['vecs create docs --dim 384', 'vecs create big --dim 3072 --type halfvec'],
   async run(ctx, [name], { dim, type }) {
     const c = await withClient(ctx, async (vx) => {
-      const existing = await vx.getCollection(name as string).catch((error: unknown) => {
-        if (error instanceof CollectionNotFound) return null
-        throw error
-      })
-      if (existing) throw new CollectionAlreadyExists(`collection "${name}" already exists`)
+      if (await findCollection(vx, name as string))
+        throw new CollectionAlreadyExists(`collection "${name}" already exists`)
       return vx.getOrCreateCollection(name as string, { dimension: dim, type })
     })
     printJson(ctx, { name: c.name, dimension: c.dimension, type: c.type })

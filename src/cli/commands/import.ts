@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises'
 import {
   ArgError,
-  CollectionNotFound,
   MismatchedDimension,
   VECTOR_TYPES,
   type Client,
@@ -10,7 +9,7 @@ import {
   type VectorType,
 } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
-import { printJson, say, withClient, type Context } from '../context.js'
+import { findCollection, printJson, say, withClient, type Context } from '../context.js'
 import { startProgress } from '../progress.js'
 import { readBinary, type BinaryLayout } from '../readers/binary.js'
 import { readCsv } from '../readers/csv.js'
@@ -98,10 +97,7 @@ interface Input {
 
 /** One upsert call: all of the file or none of it; a collection this import created goes again on failure. */
 async function load(ctx: Context, vx: Client, name: string, input: Input) {
-  const existing = await vx.getCollection(name).catch((error: unknown) => {
-    if (error instanceof CollectionNotFound) return null
-    throw error
-  })
+  const existing = await findCollection(vx, name)
   const position: ReadPosition = { bytes: 0 }
   const source = await open(input, existing?.dimension ?? input.options.dim, position)
   const first = await source.next()
