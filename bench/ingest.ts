@@ -2,7 +2,7 @@
  * Ways to load N rows, timed side by side: vecs' upsert, and the baselines written as their
  * authors write them. Every method loads the same rows (`v<i>`, the vector, `{ i }`).
  */
-import { copyStream } from '../src/copy-binary.js'
+import { copyStream } from '../src/upsert/copy-binary.js'
 import { vectorToBinary } from '../src/vector.js'
 import type { Dataset } from './data.js'
 import { SCHEMA, type BenchBackend } from './drivers.js'

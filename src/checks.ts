@@ -22,3 +22,35 @@ export function checkFlag(name: string, value: unknown, fallback = false): boole
   if (typeof value !== 'boolean') throw new ArgError(`${name} must be a boolean`)
   return value
 }
+
+/**
+ * Refuses option names that `keys` does not list: a typo would otherwise be ignored silently.
+ * Build `keys` with `optionKeys`, so the list is checked against the options' interface.
+ */
+export function checkKeys(what: string, options: object, keys: ReadonlySet<string>): void {
+  const unknown = Object.keys(options).filter((key) => !keys.has(key))
+  if (unknown.length > 0) throw new ArgError(`unknown ${what} option: ${unknown.join(', ')}`)
+}
+
+/**
+ * The option names of interface `T`, checked by the compiler: the object must name every key of
+ * `T` and nothing else, so the list cannot drift from the interface.
+ *
+ * @example
+ * const KEYS = optionKeys<QueryOptions>()({ data: true, limit: true, … })
+ */
+export function optionKeys<T>() {
+  return <K extends { [P in keyof Required<T>]: true }>(
+    keys: K & Record<Exclude<keyof K, keyof T>, never>,
+  ): ReadonlySet<string> => new Set(Object.keys(keys))
+}
+
+/** Collection and schema names: 1..63 bytes (Postgres' limit), no leading `_`, no NUL. */
+export function checkName(name: unknown, what: string): string {
+  if (typeof name !== 'string') throw new ArgError(`${what} must be a string`)
+  const bytes = Buffer.byteLength(name, 'utf8')
+  if (bytes < 1 || bytes > 63) throw new ArgError(`${what} must be 1 to 63 bytes long`)
+  if (name.startsWith('_')) throw new ArgError(`${what} must not start with "_"`)
+  if (name.includes('\0')) throw new ArgError(`${what} must not contain NUL characters`)
+  return name
+}

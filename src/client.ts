@@ -1,36 +1,21 @@
+import { randomBytes } from 'node:crypto'
 import { Adapter } from './adapter/adapter.js'
 import type { Backend, BackendKind } from './backend/backend.js'
-import { openBackend, type Location } from './backend/open.js'
-import type { PgOptions } from './backend/pg.js'
-import { Collection, type ServerFeatures } from './collection.js'
-import type { SessionDefaults } from './search.js'
+import { checkName } from './checks.js'
+import { Collection } from './collection.js'
 import {
   ArgError,
   CollectionAlreadyExists,
   CollectionNotFound,
-  ExtensionUnavailable,
   MismatchedDimension,
-  VecsError,
 } from './errors.js'
+import type { ServerFeatures } from './query/plan.js'
 import * as catalog from './sql/catalog.js'
 import type { CollectionRow } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
-import * as statements from './sql/statements.js'
+import * as statements from './sql/tables.js'
 import type { Vector, VectorType } from './types.js'
 import { checkDimension, checkVectorType } from './vector.js'
-import { randomBytes } from 'node:crypto'
-
-/** Options of `createClient`. Server options are passed to node-postgres' pool. */
-export interface ClientOptions extends PgOptions {
-  /** The schema collections live in. Default `'vecs'`, as in Python vecs. */
-  schema?: string
-  /**
-   * For `{ pool }` and `{ pglite }`: promise that no session on it sets `hnsw.ef_search` or
-   * `ivfflat.probes` itself, so a query that needs just the default sends one statement instead of
-   * a transaction. Always so for connections vecs opens itself.
-   */
-  assumeDefaultSettings?: boolean
-}
 
 /** Options of `getOrCreateCollection`. */
 export interface CollectionOptions<M = Vector> {
@@ -46,38 +31,6 @@ export interface CollectionOptions<M = Vector> {
   adapter?: Adapter<M>
 }
 
-/** The oldest pgvector vecs works with: HNSW arrived in 0.5.0. */
-export const MIN_VECTOR_VERSION = '0.5.0'
-
-/**
- * Opens vecs on a database: embedded PGlite in memory (no argument or `'memory://'`), PGlite in a
- * directory (a path or `file://…`), a server (`postgres://…`), or a pool or PGlite you already have.
- *
- * @example
- * const vx = await createClient()                          // embedded, in memory
- * const vx = await createClient('postgresql://u:p@host/db') // a server
- */
-export async function createClient(
-  location?: Location,
-  options: ClientOptions = {},
-): Promise<Client> {
-  const schema = checkName(options.schema ?? 'vecs', 'schema')
-  const db = await openBackend(location, options)
-  try {
-    const vectorVersion = await ensureVector(db)
-    await ensureSchema(db, schema)
-    const features = {
-      iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
-      sessionDefaults:
-        db.ownsSessions || options.assumeDefaultSettings === true ? await searchDefaults(db) : null,
-    }
-    return new Client(db, schema, vectorVersion, features)
-  } catch (error) {
-    await db.close().catch(() => {})
-    throw error
-  }
-}
-
 /** A connection to one database: creates, lists and deletes collections. */
 export class Client implements AsyncDisposable {
   /** The installed pgvector version, e.g. `'0.8.0'`. */
@@ -87,7 +40,7 @@ export class Client implements AsyncDisposable {
   readonly #db: Backend
   readonly #features: ServerFeatures
 
-  /** @internal Use `createClient`. */
+  /** @internal Use `createClient` (connect.ts). */
   constructor(db: Backend, schema: string, vectorVersion: string, features: ServerFeatures) {
     this.#db = db
     this.#features = features
@@ -230,95 +183,4 @@ function checkExisting(
     throw new ArgError(`collection "${existing.name}" stores ${existing.type}, not ${wanted.type}`)
   }
   return existing
-}
-
-/** Collection and schema names: 1..63 bytes (Postgres' limit), no leading `_`, no NUL. */
-export function checkName(name: unknown, what: string): string {
-  if (typeof name !== 'string') throw new ArgError(`${what} must be a string`)
-  const bytes = Buffer.byteLength(name, 'utf8')
-  if (bytes < 1 || bytes > 63) throw new ArgError(`${what} must be 1 to 63 bytes long`)
-  if (name.startsWith('_')) throw new ArgError(`${what} must not start with "_"`)
-  if (name.includes('\0')) throw new ArgError(`${what} must not contain NUL characters`)
-  return name
-}
-
-/** pgvector present and recent enough, installing it where the server allows. Returns its version. */
-async function ensureVector(db: Backend): Promise<string> {
-  let [installed] = await execute<{ version: string }>(db, catalog.selectVectorVersion)
-  if (!installed) {
-    const [available] = await execute<{ version: string }>(db, catalog.selectVectorAvailable)
-    if (!available) throw new ExtensionUnavailable(missingVectorMessage(db.kind))
-    try {
-      await execute(db, statements.createVectorExtension)
-    } catch (error) {
-      const message =
-        db.kind === 'pglite'
-          ? missingVectorMessage(db.kind)
-          : `pgvector is available but could not be enabled (${(error as Error).message}); ` +
-            'ask a database owner to run: CREATE EXTENSION vector'
-      throw new ExtensionUnavailable(message, { cause: error })
-    }
-    ;[installed] = await execute<{ version: string }>(db, catalog.selectVectorVersion)
-  }
-  const version = installed?.version ?? '0'
-  if (compareVersions(version, MIN_VECTOR_VERSION) < 0) {
-    throw new ExtensionUnavailable(
-      `pgvector ${version} is older than ${MIN_VECTOR_VERSION}; install a newer pgvector, then run: ALTER EXTENSION vector UPDATE`,
-    )
-  }
-  return version
-}
-
-function missingVectorMessage(kind: BackendKind): string {
-  if (kind === 'pglite') {
-    return "pgvector is not loaded in this PGlite: create it with extensions: { vector } from '@electric-sql/pglite-pgvector'"
-  }
-  return (
-    'pgvector is not installed on this PostgreSQL server: install pgvector ' +
-    `${MIN_VECTOR_VERSION} or newer (e.g. apt install postgresql-<version>-pgvector, or enable the "vector" ` +
-    "extension in your provider's dashboard), then reconnect"
-  )
-}
-
-async function ensureSchema(db: Backend, schema: string): Promise<void> {
-  // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege first, so look before creating: a role
-  // without CREATE on the database can still use a schema that exists.
-  const [existing] = await execute(db, catalog.selectSchema(schema))
-  if (existing) return
-  try {
-    await execute(db, statements.createSchema(schema))
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== '42501') throw error
-    throw new VecsError(
-      `schema "${schema}" does not exist and this role may not create it: ` +
-        `ask a database owner to run CREATE SCHEMA, or pick an existing schema with { schema }`,
-      { cause: error },
-    )
-  }
-}
-
-/**
- * The search settings every session of a backend vecs opened starts with: the server's configured
- * values, or pgvector's built-in defaults (ef_search 40, probes 1) where none is configured.
- */
-async function searchDefaults(db: Backend): Promise<SessionDefaults> {
-  const [row] = await execute<Record<'hnsw.ef_search' | 'ivfflat.probes', string | null>>(
-    db,
-    catalog.selectSearchDefaults,
-  )
-  return {
-    'hnsw.ef_search': row?.['hnsw.ef_search'] ?? '40',
-    'ivfflat.probes': row?.['ivfflat.probes'] ?? '1',
-  }
-}
-
-/** Compares dotted versions numerically: '0.10.0' > '0.5.1'. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((x) => parseInt(x, 10) || 0)
-  const pb = b.split('.').map((x) => parseInt(x, 10) || 0)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
 }

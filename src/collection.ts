@@ -1,60 +1,47 @@
-import type { Backend } from './backend/backend.js'
-import { adaptQuery, adaptRecords } from './adapt.js'
 import type { Adapter } from './adapter/adapter.js'
+import type { Backend } from './backend/backend.js'
 import { checkFlag, checkInteger } from './checks.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
 import { parseFilter } from './filter/parse.js'
-import { IndexArgsHNSW, IndexArgsIVFFlat } from './index/args.js'
-import { buildIndex, readIndex, type CurrentIndex } from './index/manage.js'
-import type { IndexInfo } from './index/describe.js'
-import { planIndex, type CreateIndexOptions } from './index/options.js'
-import { checkQuery, type CheckedQuery } from './query-options.js'
-import {
-  estimateRows,
-  explainSearch,
-  planSearch,
-  runSearch,
-  type NearestRow,
-  type SessionDefaults,
-} from './search.js'
-import { batchesOf, checkIds, encodeRecord, recordParts } from './records.js'
+import { adaptQuery } from './query/adapt-query.js'
+import { growthWatch } from './query/growth.js'
+import { checkQuery } from './query/query-options.js'
+import { planSearch, type ServerFeatures } from './query/plan.js'
+import { recordFromRow, shapeResults } from './query/results.js'
+import { explainSearch, runSearch } from './query/run.js'
+import { checkIds } from './records/parts.js'
 import { execute } from './sql/execute.js'
-import { readStats, type CollectionStats } from './stats.js'
 import { ident } from './sql/fragment.js'
-import * as statements from './sql/statements.js'
-import type { TableRef } from './sql/statements.js'
+import { countRows, deleteByIds, deleteWhere, selectByIds, selectSample } from './sql/rows.js'
+import type { TableRef } from './sql/tables.js'
+import { readStats, type CollectionStats } from './stats.js'
 import type {
   FetchedRecord,
   Filter,
   Measure,
-  Metadata,
   QueryOptions,
   QueryResult,
   UpsertInput,
   UpsertOptions,
-  UpsertRecord,
   Vector,
   VectorType,
 } from './types.js'
-import { toFloat32, vectorFromText, vectorToBinary } from './vector.js'
-import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './upsert.js'
-import { warnOnce } from './warnings.js'
+import { upsertRecords } from './upsert/upsert.js'
+import { warnNoCoveringIndex } from './vector-index/advice.js'
+import { buildIndex } from './vector-index/build.js'
+import { planIndex, rebuildOptions, type CreateIndexOptions } from './vector-index/index-options.js'
+import { readIndex, type CurrentIndex, type IndexInfo } from './vector-index/read.js'
+import { toFloat32, vectorToBinary } from './vector.js'
 
-/** What the server's pgvector can do and what its sessions hold, as far as queries care. */
-export interface ServerFeatures {
-  /** pgvector ≥ 0.8: `hnsw.iterative_scan` and `ivfflat.iterative_scan`. */
-  readonly iterativeScans: boolean
-  readonly sessionDefaults: SessionDefaults
-}
-
-const GROWTH_CHECK_MS = 60_000
 const SAMPLE_MAX = 100_000
 
 type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
 
 /** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
 type QueryInput<M> = QueryOptions<M> | (QueryOptions<Vector> & { skipAdapter: true })
+
+type StoredRow = { id: string; vec: string; metadata: string }
 
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
@@ -74,8 +61,8 @@ export class Collection<M = Vector> {
   readonly #db: Backend
   readonly #table: TableRef
   readonly #features: ServerFeatures
+  readonly #watchGrowth: (index: CurrentIndex) => Promise<void>
   #index: IndexCache | undefined
-  #nextGrowthCheck = 0
 
   /** @internal Collections come from a `Client`. */
   constructor(
@@ -87,6 +74,7 @@ export class Collection<M = Vector> {
     this.#db = db
     this.#table = table
     this.#features = features
+    this.#watchGrowth = growthWatch(db, table)
     this.name = table.name
     this.dimension = table.dimension
     this.type = table.type
@@ -107,33 +95,18 @@ export class Collection<M = Vector> {
   upsert(records: UpsertInput<M>, options?: UpsertOptions): Promise<void>
   upsert(records: UpsertInput, options: UpsertOptions & { skipAdapter: true }): Promise<void>
   async upsert(records: UpsertInput<unknown>, options: UpsertOptions = {}): Promise<void> {
-    const dimension = this.dimension
-    const encode = (record: UpsertRecord<unknown>) => encodeRecord(recordParts(record), dimension)
-    const skipAdapter = checkSkipAdapter(options)
-    if (this.adapter !== null && !skipAdapter) records = adaptRecords(this.adapter, records)
-    if (Array.isArray(records)) {
-      // Already in memory: every record is checked before anything is sent.
-      await writeRows(this.#db, this.#table, records.map(encode), options.onProgress)
-      return
-    }
-    const batches = (async function* () {
-      for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
-    })()
-    await writeBatches(this.#db, this.#table, batches, options.onProgress)
+    await upsertRecords(this.#db, this.#table, this.adapter, records, options)
   }
 
   /** The records with these ids, in the order asked; missing ids are skipped. */
   async fetch(ids: readonly string[]): Promise<FetchedRecord[]> {
     const wanted = checkIds(ids)
     if (wanted.length === 0) return []
-    const rows = await execute<{ id: string; vec: string; metadata: Metadata }>(
-      this.#db,
-      statements.selectByIds(this.#table, wanted),
-    )
+    const rows = await execute<StoredRow>(this.#db, selectByIds(this.#table, wanted))
     const byId = new Map(rows.map((row) => [row.id, row]))
     return [...new Set(wanted)].flatMap((id) => {
       const row = byId.get(id)
-      return row ? [{ id, vector: vectorFromText(row.vec), metadata: row.metadata }] : []
+      return row ? [recordFromRow(row)] : []
     })
   }
 
@@ -144,32 +117,25 @@ export class Collection<M = Vector> {
   async sample(n: number, { seed = 'vecs' }: { seed?: string } = {}): Promise<FetchedRecord[]> {
     checkInteger('sample size', n, { min: 1, max: SAMPLE_MAX })
     if (typeof seed !== 'string') throw new ArgError('seed must be a string')
-    const rows = await execute<{ id: string; vec: string; metadata: Metadata }>(
-      this.#db,
-      statements.selectSample(this.#table, n, seed),
-    )
-    return rows.map((row) => ({
-      id: row.id,
-      vector: vectorFromText(row.vec),
-      metadata: row.metadata,
-    }))
+    const rows = await execute<StoredRow>(this.#db, selectSample(this.#table, n, seed))
+    return rows.map(recordFromRow)
   }
 
   /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
   async delete(what: { ids: readonly string[] } | { filters: Filter }): Promise<string[]> {
-    const condition = checkDeleteTarget(what)
+    const target = checkDeleteTarget(what)
+    if ('ids' in target && target.ids.length === 0) return []
     const statement =
-      'ids' in condition
-        ? statements.deleteByIds(this.#table, condition.ids)
-        : statements.deleteWhere(this.#table, condition.where)
-    if ('ids' in condition && condition.ids.length === 0) return []
+      'ids' in target
+        ? deleteByIds(this.#table, target.ids)
+        : deleteWhere(this.#table, compileFilter(target.filter, ident('metadata')))
     const rows = await execute<{ id: string }>(this.#db, statement)
     return rows.map((row) => row.id)
   }
 
   /** The number of records. */
   async count(): Promise<number> {
-    const [row] = await execute<{ count: number }>(this.#db, statements.countRows(this.#table))
+    const [row] = await execute<{ count: number }>(this.#db, countRows(this.#table))
     return row?.count ?? 0
   }
 
@@ -185,7 +151,7 @@ export class Collection<M = Vector> {
   async query(options: QueryOptions<unknown>): Promise<string[] | QueryResult[]> {
     const { plan, checked, index } = await this.#plan(options)
     const rows = await runSearch(this.#db, plan, checked.limit)
-    if (index?.info.method === 'ivfflat' && index.note !== null) await this.#adviseReindex(index)
+    if (index !== null) await this.#watchGrowth(index)
     return shapeResults(rows, checked)
   }
 
@@ -222,20 +188,7 @@ export class Collection<M = Vector> {
     const current = await readIndex(this.#db, this.#table)
     if (current === null)
       throw new ArgError(`collection "${this.name}" has no vector index to rebuild`)
-    const { info, note } = current
-    const indexArguments =
-      info.method === 'hnsw'
-        ? IndexArgsHNSW({ m: info.m, efConstruction: info.efConstruction })
-        : note?.autoLists
-          ? undefined
-          : IndexArgsIVFFlat({ nLists: info.nLists })
-    await this.createIndex({
-      ...options,
-      method: info.method,
-      measure: info.measure,
-      indexArguments,
-      replace: true,
-    })
+    await this.createIndex({ ...options, ...rebuildOptions(current) })
   }
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
@@ -273,7 +226,7 @@ export class Collection<M = Vector> {
     // Once the index is known, a query does not wait a turn for it.
     const index = this.#index?.known ? this.#index.known.value : await this.#currentIndex()
     if (!checked.exact && (index === null || index.info.measure !== checked.measure))
-      this.#warnNoIndex(checked.measure)
+      warnNoCoveringIndex(this.schema, this.name, checked.measure)
     const plan = planSearch(this.#table, checked, vec, index, this.#features)
     return { plan, checked, index }
   }
@@ -292,33 +245,6 @@ export class Collection<M = Vector> {
     this.#index ??= cacheIndex(readIndex(this.#db, this.#table))
     return this.#index.promise
   }
-
-  #warnNoIndex(measure: Measure): void {
-    warnOnce(
-      `${this.schema}.${this.name}:${measure}`,
-      'VECS_NO_COVERING_INDEX',
-      `Query on collection "${this.name}" has no covering index for ${measure}: it scans every row. ` +
-        `See Collection.createIndex({ measure: '${measure}' }).`,
-    )
-  }
-
-  /**
-   * IVFFlat lists fit the rows they were trained on; past twice those rows, recall drops. Checked
-   * from a catalog estimate (no scan), at most once a minute per collection object.
-   */
-  async #adviseReindex(index: CurrentIndex): Promise<void> {
-    if (Date.now() < this.#nextGrowthCheck) return
-    this.#nextGrowthCheck = Date.now() + GROWTH_CHECK_MS
-    const rows = await estimateRows(this.#db, this.#table)
-    const built = index.note?.rows ?? 0
-    if (rows === null || rows <= 2 * Math.max(built, 1)) return
-    warnOnce(
-      `${this.schema}.${this.name}:${index.info.name}`,
-      'VECS_REINDEX_ADVISED',
-      `Collection "${this.name}" has grown from ${built} rows to about ${Math.round(rows)} since its IVFFlat ` +
-        'index was built: recall suffers. Rebuild it with collection.reindex().',
-    )
-  }
 }
 
 /** The collection's index as read: the pending read, and its value once it has settled. */
@@ -336,35 +262,17 @@ function cacheIndex(promise: Promise<CurrentIndex | null>): IndexCache {
   return cache
 }
 
-function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResult[] {
-  if (!q.includeValue && !q.includeVector && !q.includeMetadata) return rows.map((row) => row.id)
-  return rows.map((row) => {
-    const result: QueryResult = { id: row.id }
-    if (q.includeValue) result.value = row.value as number
-    if (q.includeVector) result.vector = vectorFromText(row.vector as string)
-    if (q.includeMetadata) result.metadata = row.metadata as Metadata
-    return result
-  })
-}
-
-function checkSkipAdapter(options: UpsertOptions): boolean {
-  if (typeof options !== 'object' || options === null) {
-    throw new ArgError('upsert options must be an object')
-  }
-  return checkFlag('skipAdapter', options.skipAdapter ?? false)
-}
-
-type DeleteTarget = { ids: string[] } | { where: ReturnType<typeof compileFilter> }
+type DeleteTarget = { ids: string[] } | { filter: NonNullable<ReturnType<typeof parseFilter>> }
 
 function checkDeleteTarget(what: unknown): DeleteTarget {
   if (typeof what !== 'object' || what === null)
     throw new ArgError('delete takes { ids } or { filters }')
-  const hasIds = 'ids' in what && (what as { ids: unknown }).ids !== undefined
-  const hasFilters = 'filters' in what && (what as { filters: unknown }).filters !== undefined
-  if (hasIds === hasFilters) throw new ArgError('delete takes exactly one of ids or filters')
-  if (hasIds) return { ids: checkIds((what as { ids: unknown }).ids) }
-  const node = parseFilter((what as { filters: unknown }).filters)
-  if (node === null)
+  const { ids, filters } = what as { ids?: unknown; filters?: unknown }
+  if ((ids === undefined) === (filters === undefined))
+    throw new ArgError('delete takes exactly one of ids or filters')
+  if (ids !== undefined) return { ids: checkIds(ids) }
+  const filter = parseFilter(filters)
+  if (filter === null)
     throw new ArgError('delete with an empty filter would delete everything; use ids')
-  return { where: compileFilter(node, ident('metadata')) }
+  return { filter }
 }

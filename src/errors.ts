@@ -1,4 +1,22 @@
 /**
+ * Every stable error code, one per class below: `VecsError.code` is typed by this list, and the
+ * `vecs` command's exit codes are a table over it.
+ */
+export const ERROR_CODES = [
+  'VECS_ERROR',
+  'VECS_ARG',
+  'VECS_DIMENSION',
+  'VECS_FILTER',
+  'VECS_COLLECTION_NOT_FOUND',
+  'VECS_COLLECTION_EXISTS',
+  'VECS_EXTENSION_UNAVAILABLE',
+  'VECS_MISSING_DEPENDENCY',
+  'VECS_LOCKED',
+  'VECS_UNREPRESENTABLE',
+] as const
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/**
  * Every error vecs throws on purpose extends `VecsError` and carries a stable `code`.
  * Messages never include vectors or metadata values; a driver error that was wrapped is kept as `cause`.
  *
@@ -6,7 +24,7 @@
  * try { await docs.query({ data: [1, 2] }) } catch (e) { if (e instanceof MismatchedDimension) … }
  */
 export class VecsError extends Error {
-  readonly code: string = 'VECS_ERROR'
+  readonly code: ErrorCode = 'VECS_ERROR'
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options)
@@ -16,40 +34,48 @@ export class VecsError extends Error {
 
 /** A bad argument: wrong type, out of range, or an option that does not fit the others. */
 export class ArgError extends VecsError {
-  override readonly code: string = 'VECS_ARG'
+  override readonly code: ErrorCode = 'VECS_ARG'
 }
 
 /** A vector whose length is not the collection's dimension, or two dimensions that disagree. */
 export class MismatchedDimension extends ArgError {
-  override readonly code: string = 'VECS_DIMENSION'
+  override readonly code: ErrorCode = 'VECS_DIMENSION'
 }
 
 /** A metadata filter that does not follow the filter grammar. Thrown before any SQL runs. */
 export class FilterError extends VecsError {
-  override readonly code: string = 'VECS_FILTER'
+  override readonly code: ErrorCode = 'VECS_FILTER'
 }
 
 /** The named collection does not exist. */
 export class CollectionNotFound extends VecsError {
-  override readonly code: string = 'VECS_COLLECTION_NOT_FOUND'
+  override readonly code: ErrorCode = 'VECS_COLLECTION_NOT_FOUND'
 }
 
 /** A collection of that name exists already. */
 export class CollectionAlreadyExists extends VecsError {
-  override readonly code: string = 'VECS_COLLECTION_EXISTS'
+  override readonly code: ErrorCode = 'VECS_COLLECTION_EXISTS'
 }
 
 /** pgvector is not installed on the server, or is older than vecs needs. */
 export class ExtensionUnavailable extends VecsError {
-  override readonly code: string = 'VECS_EXTENSION_UNAVAILABLE'
+  override readonly code: ErrorCode = 'VECS_EXTENSION_UNAVAILABLE'
 }
 
 /** An optional package that a feature needs is not installed; the message names the install command. */
 export class MissingDependency extends VecsError {
-  override readonly code: string = 'VECS_MISSING_DEPENDENCY'
+  override readonly code: ErrorCode = 'VECS_MISSING_DEPENDENCY'
 }
 
 /** The embedded database directory is open in another client, in this process or another one. */
 export class DatabaseLocked extends VecsError {
-  override readonly code: string = 'VECS_LOCKED'
+  override readonly code: ErrorCode = 'VECS_LOCKED'
+}
+
+/**
+ * Stored data that JavaScript cannot hold without changing it (a jsonb decimal with more digits
+ * than a float64 keeps): vecs refuses to read it rather than round it.
+ */
+export class UnrepresentableValue extends VecsError {
+  override readonly code: ErrorCode = 'VECS_UNREPRESENTABLE'
 }

@@ -1,7 +1,10 @@
-export { createClient, Client } from './client.js'
-export type { ClientOptions, CollectionOptions } from './client.js'
+export { createClient } from './connect.js'
+export type { ClientOptions } from './connect.js'
+export { Client } from './client.js'
+export type { CollectionOptions } from './client.js'
 export { Collection } from './collection.js'
-export type { Advice, CollectionStats } from './stats.js'
+export type { CollectionStats } from './stats.js'
+export type { Advice } from './vector-index/advice.js'
 export { Adapter, ADAPTER_CONTEXTS } from './adapter/adapter.js'
 export type { AdapterContext, AdapterRecord, AdapterStep } from './adapter/adapter.js'
 export { NoOp } from './adapter/noop.js'
@@ -23,12 +26,15 @@ export {
   ExtensionUnavailable,
   MissingDependency,
   DatabaseLocked,
+  UnrepresentableValue,
+  ERROR_CODES,
 } from './errors.js'
-export { IndexArgsHNSW, IndexArgsIVFFlat } from './index/args.js'
-export type { IndexArgs } from './index/args.js'
-export type { IndexInfo } from './index/describe.js'
-export type { CreateIndexOptions } from './index/options.js'
-export type { IndexProgress } from './index/progress.js'
+export type { ErrorCode } from './errors.js'
+export { IndexArgsHNSW, IndexArgsIVFFlat } from './vector-index/args.js'
+export type { IndexArgs } from './vector-index/args.js'
+export type { IndexInfo } from './vector-index/read.js'
+export type { CreateIndexOptions } from './vector-index/index-options.js'
+export type { IndexProgress } from './vector-index/progress.js'
 export { WARNING_CODES } from './warnings.js'
 export type { WarningCode } from './warnings.js'
 export { IndexMeasure, IndexMethod, INDEX_METHODS, MEASURES, VECTOR_TYPES } from './types.js'

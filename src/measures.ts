@@ -1,5 +1,5 @@
 import { ArgError } from './errors.js'
-import { MEASURES, type Measure, type VectorType } from './types.js'
+import { MEASURES, VECTOR_TYPES, type Measure, type VectorType } from './types.js'
 
 /** What each measure is in pgvector: its operator, the suffix of its ops class, the methods that index it. */
 export const MEASURE_SPECS = {
@@ -24,6 +24,5 @@ export function opsClass(type: VectorType, measure: Measure): string {
 
 /** The measure an ops class indexes, or null for an ops class vecs does not know. */
 export function measureOfOpsClass(ops: string): Measure | null {
-  const suffix = ops.replace(/^(vector|halfvec)_/, '')
-  return MEASURES.find((m) => MEASURE_SPECS[m].ops === suffix) ?? null
+  return MEASURES.find((m) => VECTOR_TYPES.some((type) => opsClass(type, m) === ops)) ?? null
 }

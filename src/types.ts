@@ -1,6 +1,9 @@
-/** A JSON value as it can be stored in a record's metadata. */
+/**
+ * A JSON value as it can be stored in a record's metadata. Integers beyond 2^53 (which a number
+ * cannot hold exactly) are `bigint`, read and written as jsonb integers.
+ */
 export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+  string | number | bigint | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** A record's metadata: a plain JSON object. */
 export type Metadata = { [key: string]: JsonValue }

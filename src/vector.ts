@@ -1,7 +1,7 @@
 import { endianness } from 'node:os'
 import { checkInteger } from './checks.js'
 import { ArgError, MismatchedDimension } from './errors.js'
-import type { VectorType } from './types.js'
+import { VECTOR_TYPES, type VectorType } from './types.js'
 
 /** pgvector's own limit on the dimension of `vector` and `halfvec` columns. */
 export const MAX_DIMENSION = 16000
@@ -43,10 +43,10 @@ export function checkDimension(dimension: unknown): number {
 
 /** Checks a storage type name. */
 export function checkVectorType(type: unknown): VectorType {
-  if (type !== 'vector' && type !== 'halfvec') {
-    throw new ArgError("type must be 'vector' or 'halfvec'")
+  if (!VECTOR_TYPES.includes(type as VectorType)) {
+    throw new ArgError(`type must be one of ${VECTOR_TYPES.join(', ')}`)
   }
-  return type
+  return type as VectorType
 }
 
 /**

@@ -1,15 +1,23 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, test } from 'node:test'
+import { after, describe, test, type TestContext } from 'node:test'
 import { EXIT_CODES } from '../src/cli/exit-codes.js'
 import type { Measure } from '../src/index.js'
 import { servePGlite } from './backends.js'
-import { BIN, jsonOf, vecs } from './support/cli.js'
+import { BIN, jsonOf, vecs, type Run } from './support/cli.js'
 import { exactNearest, randomVectors } from './support/data.js'
+
+/**
+ * The tests run side by side, each in its own directory with its own embedded database, so none
+ * sees another's collections or files. Every CLI run is a PGlite child process, so the file is
+ * CPU-bound: four at a time keeps two cores busy (all at once was no faster), and the longest
+ * test, the demo, comes first so that it does not run alone at the end.
+ */
+const CONCURRENCY = 4
 
 const COMMANDS = ['demo', 'list', 'create', 'import', 'index', 'query', 'info', 'bench', 'delete']
 
@@ -19,25 +27,40 @@ interface Row {
   metadata: Record<string, unknown>
 }
 
-describe('vecs command', () => {
-  let dir: string
-  let db: string
-  const run = (...args: string[]) => vecs(['--db', db, ...args])
+describe('vecs command', { concurrency: CONCURRENCY }, () => {
+  after(removeEmptyDatabase)
 
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vecs-cli-'))
-    db = join(dir, 'db')
-  })
-  after(() => rm(dir, { recursive: true, force: true }))
-
-  const jsonl = async (name: string, vectors: number[][], prefix = 'r') => {
-    const path = join(dir, name)
-    const lines = vectors.map((v, i) =>
-      JSON.stringify({ id: `${prefix}${i}`, vector: v, metadata: { i, even: i % 2 === 0 } }),
+  test('vecs demo: exact vs IVFFlat vs HNSW on GloVe words, with recall against exact search', async () => {
+    type Round = {
+      search: string
+      buildMs: number | null
+      p50Ms: number
+      recall: number
+      plan: string
+    }
+    const report = jsonOf<{
+      rows: number
+      queries: number
+      rounds: Round[]
+      lookups: Record<string, string[]>
+    }>(await vecs(['--db', 'memory://', '--json', 'demo', '--queries', '50']))
+    assert.equal(report.queries, 50)
+    assert.ok(report.rows >= 20_000)
+    const [exact, ivfflat, hnsw] = report.rounds as [Round, Round, Round]
+    assert.deepEqual(
+      report.rounds.map((r) => r.plan),
+      ['Seq Scan', 'Index Scan (ivfflat)', 'Index Scan (hnsw)'],
     )
-    await writeFile(path, lines.join('\n') + '\n')
-    return path
-  }
+    // The database's exact search agrees with the ground truth the demo computes on its own.
+    assert.ok(exact.recall > 0.99, `exact ${exact.recall}`)
+    assert.ok(ivfflat.recall > 0.8 && ivfflat.recall < 1, `ivfflat ${ivfflat.recall}`)
+    assert.ok(hnsw.recall > 0.95, `hnsw ${hnsw.recall}`)
+    assert.ok((ivfflat.buildMs as number) > 0 && (hnsw.buildMs as number) > 0)
+    assert.ok(hnsw.p50Ms < exact.p50Ms, `hnsw ${hnsw.p50Ms} ms vs exact ${exact.p50Ms} ms`)
+    assert.ok(report.lookups.king?.includes('queen'), String(report.lookups.king))
+    assert.ok(report.lookups.paris?.includes('france'), String(report.lookups.paris))
+    assert.equal(report.lookups.computer?.includes('computer'), false)
+  })
 
   test('--help lists every command and the exit codes; every command has its own --help', async () => {
     const top = await vecs(['--help'])
@@ -54,7 +77,8 @@ describe('vecs command', () => {
     assert.match((await vecs(['query', '--help'])).stdout, /--ef-search <n>/)
   })
 
-  test('bad arguments: one line on stderr, nothing on stdout, exit code 2', async () => {
+  test('bad arguments: one line on stderr, nothing on stdout, exit code 2', async (t) => {
+    const { run } = await workspace(t)
     const cases = [
       ['frobnicate'],
       ['list', '--bogus'],
@@ -77,7 +101,8 @@ describe('vecs command', () => {
     }
   })
 
-  test('create, list, and the exit code of an existing or missing collection', async () => {
+  test('create, list, and the exit code of an existing or missing collection', async (t) => {
+    const { run } = await workspace(t)
     assert.equal((await run('create', 'made', '--dim', '3', '--type', 'halfvec')).code, 0)
     const again = await run('create', 'made', '--dim', '3')
     assert.equal(again.code, EXIT_CODES.VECS_COLLECTION_EXISTS)
@@ -94,7 +119,8 @@ describe('vecs command', () => {
     assert.match(missing.stderr, /nowhere/)
   })
 
-  test('import JSONL, then query by vector and by id: the exact nearest, with metadata', async () => {
+  test('import JSONL, then query by vector and by id: the exact nearest, with metadata', async (t) => {
+    const { run, jsonl } = await workspace(t)
     const vectors = randomVectors(500, 8, 11)
     const imported = jsonOf<{ rows: number; dimension: number }>(
       await run('--json', 'import', 'docs', await jsonl('docs.jsonl', vectors)),
@@ -131,7 +157,8 @@ describe('vecs command', () => {
     assert.equal(wrongDim.code, EXIT_CODES.VECS_DIMENSION)
   })
 
-  test('import CSV, raw float32 with ids, and .npy: the stored vectors are the file’s', async () => {
+  test('import CSV, raw float32 with ids, and .npy: the stored vectors are the file’s', async (t) => {
+    const { dir, run } = await workspace(t)
     const vectors = randomVectors(40, 4, 21)
     const csv = ['id,vector,metadata,color,size']
     vectors.forEach((v, i) => csv.push(`c${i},"${JSON.stringify(v)}","{""n"":${i}}",red,${i}`))
@@ -179,7 +206,8 @@ describe('vecs command', () => {
     assert.match(fewIds.stderr, /fewer lines/)
   })
 
-  test('a failed import writes nothing: a new collection is gone, an existing one unchanged', async () => {
+  test('a failed import writes nothing: a new collection is gone, an existing one unchanged', async (t) => {
+    const { run, jsonl } = await workspace(t)
     const vectors = randomVectors(4500, 4, 31)
     const path = await jsonl('bad.jsonl', vectors)
     const lines = (await readFile(path, 'utf8')).split('\n')
@@ -190,7 +218,7 @@ describe('vecs command', () => {
     assert.match(fresh.stderr, /line 4201: expected 4 dimensions, got 2/)
     assert.equal((await run('info', 'fresh')).code, EXIT_CODES.VECS_COLLECTION_NOT_FOUND)
 
-    await run('import', 'kept', await jsonl('ok.jsonl', vectors.slice(0, 10), 'k'))
+    succeeded(await run('import', 'kept', await jsonl('ok.jsonl', vectors.slice(0, 10), 'k')))
     lines[4200] = 'not json'
     await writeFile(path, lines.join('\n'))
     const broken = await run('import', 'kept', path)
@@ -199,8 +227,9 @@ describe('vecs command', () => {
     assert.equal(jsonOf<{ rows: number }>(await run('--json', 'info', 'kept')).rows, 10)
   })
 
-  test('index builds with the given parameters; info reports it, its sizes, and reindex advice', async () => {
-    await run('import', 'grow', await jsonl('grow.jsonl', randomVectors(1000, 8, 41)))
+  test('index builds with the given parameters; info reports it, its sizes, and reindex advice', async (t) => {
+    const { run, jsonl } = await workspace(t)
+    succeeded(await run('import', 'grow', await jsonl('grow.jsonl', randomVectors(1000, 8, 41))))
     const built = await run('index', 'grow', '--method', 'ivfflat', '--lists', '10')
     assert.equal(built.code, 0, built.stderr)
     assert.match(built.stdout, /ivfflat cosine_distance lists=10/)
@@ -218,7 +247,9 @@ describe('vecs command', () => {
     assert.equal(info.rowsAtIndexBuild, 1000)
     assert.ok(info.tableBytes > 0 && info.vectorIndexBytes > 0)
     assert.deepEqual(info.advice, [])
-    await run('import', 'grow', await jsonl('more.jsonl', randomVectors(1500, 8, 42), 'm'))
+    succeeded(
+      await run('import', 'grow', await jsonl('more.jsonl', randomVectors(1500, 8, 42), 'm')),
+    )
     const advised = await run('info', 'grow')
     assert.match(advised.stdout, /advice .*1000 rows.*2500.*vecs index grow --reindex/)
     assert.equal((await run('index', 'grow', '--reindex')).code, 0)
@@ -232,10 +263,11 @@ describe('vecs command', () => {
     assert.equal((await run('index', 'grow', '--m', '1')).code, EXIT_CODES.VECS_ARG)
   })
 
-  test('bench sweeps efSearch against exact search and draws the plot', async () => {
+  test('bench sweeps efSearch against exact search and draws the plot', async (t) => {
+    const { dir, run, jsonl } = await workspace(t)
     const vectors = randomVectors(3000, 16, 51)
-    await run('import', 'b', await jsonl('b.jsonl', vectors))
-    await run('index', 'b', '--method', 'hnsw')
+    succeeded(await run('import', 'b', await jsonl('b.jsonl', vectors)))
+    succeeded(await run('index', 'b', '--method', 'hnsw'))
     const svg = join(dir, 'recall.svg')
     const report = jsonOf<{
       queries: number
@@ -283,8 +315,9 @@ describe('vecs command', () => {
     assert.equal(wrongKnob.code, EXIT_CODES.VECS_ARG)
   })
 
-  test('delete removes a collection; deleting a missing one is not an error', async () => {
-    await run('create', 'gone', '--dim', '2')
+  test('delete removes a collection; deleting a missing one is not an error', async (t) => {
+    const { run } = await workspace(t)
+    succeeded(await run('create', 'gone', '--dim', '2'))
     const deleted = jsonOf<{ deleted: boolean }>(await run('--json', 'delete', 'gone'))
     assert.equal(deleted.deleted, true)
     assert.equal((await run('info', 'gone')).code, EXIT_CODES.VECS_COLLECTION_NOT_FOUND)
@@ -292,34 +325,29 @@ describe('vecs command', () => {
     assert.equal(again.deleted, false)
   })
 
-  test('the database comes from --db, else VECS_DB, else ./vecs-data', async () => {
-    const cwd = await mkdtemp(join(tmpdir(), 'vecs-cwd-'))
-    try {
-      assert.equal((await vecs(['create', 'here', '--dim', '2'], { cwd })).code, 0)
-      assert.ok(existsSync(join(cwd, 'vecs-data')))
-      const other = join(cwd, 'other')
-      assert.equal(
-        (await vecs(['create', 'there', '--dim', '2'], { cwd, env: { VECS_DB: other } })).code,
-        0,
+  test('the database comes from --db, else VECS_DB, else ./vecs-data', async (t) => {
+    const cwd = await tempDir(t)
+    assert.equal((await vecs(['create', 'here', '--dim', '2'], { cwd })).code, 0)
+    assert.ok(existsSync(join(cwd, 'vecs-data')))
+    const other = join(cwd, 'other')
+    assert.equal(
+      (await vecs(['create', 'there', '--dim', '2'], { cwd, env: { VECS_DB: other } })).code,
+      0,
+    )
+    const names = async (args: string[], env?: Record<string, string>) =>
+      jsonOf<{ name: string }[]>(await vecs(['--json', ...args, 'list'], { cwd, env })).map(
+        (c) => c.name,
       )
-      const names = async (args: string[], env?: Record<string, string>) =>
-        jsonOf<{ name: string }[]>(await vecs(['--json', ...args, 'list'], { cwd, env })).map(
-          (c) => c.name,
-        )
-      assert.deepEqual(await names([]), ['here'])
-      assert.deepEqual(await names([], { VECS_DB: other }), ['there'])
-      assert.deepEqual(await names(['--db', other], { VECS_DB: join(cwd, 'vecs-data') }), ['there'])
-    } finally {
-      await rm(cwd, { recursive: true, force: true })
-    }
+    assert.deepEqual(await names([]), ['here'])
+    assert.deepEqual(await names([], { VECS_DB: other }), ['there'])
+    assert.deepEqual(await names(['--db', other], { VECS_DB: join(cwd, 'vecs-data') }), ['there'])
   })
 
-  test('a postgres:// URL works the same way, over the network driver', async () => {
+  test('a postgres:// URL works the same way, over the network driver', async (t) => {
+    const path = await writeJsonl(join(await tempDir(t), 'url.jsonl'), randomVectors(300, 8, 61))
     const server = await servePGlite()
     try {
       const url = server.url as string
-      const vectors = randomVectors(300, 8, 61)
-      const path = await jsonl('url.jsonl', vectors)
       assert.equal((await vecs(['--db', url, 'import', 'net', path])).code, 0)
       assert.equal((await vecs(['--db', url, 'index', 'net'])).code, 0)
       const rows = jsonOf<Row[]>(
@@ -337,9 +365,10 @@ describe('vecs command', () => {
     }
   })
 
-  test('a terminal sees a progress bar with rows/s and ETA; a pipe sees plain lines', async () => {
+  test('a terminal sees a progress bar with rows/s and ETA; a pipe sees plain lines', async (t) => {
+    const { db, jsonl } = await workspace(t)
     const path = await jsonl('tty.jsonl', randomVectors(12_000, 16, 71))
-    const command = [process.execPath, BIN, '--db', join(dir, 'tty'), 'import', 'tty', path]
+    const command = [process.execPath, BIN, '--db', db, 'import', 'tty', path]
     // script(1) runs the command on a new pseudo-terminal, as a person's shell would.
     const terminal = await new Promise<string>((resolve, reject) =>
       execFile(
@@ -353,43 +382,11 @@ describe('vecs command', () => {
     assert.match(terminal, /importing into tty [█░]+ +\d+% \| [\d,]+ rows \| [\d,]+ rows\/s \| ETA/)
     assert.match(terminal, /█{30} 100%/)
     assert.match(terminal, /imported 12,000 rows into tty/)
-    const piped = await vecs(['--db', join(dir, 'tty'), 'import', 'tty', path])
+    const piped = await vecs(['--db', db, 'import', 'tty', path])
     assert.equal(piped.code, 0)
     assert.doesNotMatch(piped.stderr, /\x1b|█/)
     assert.match(piped.stderr, /^importing into tty…$/m)
     assert.match(piped.stderr, /^12,000 rows, [\d,]+ rows\/s$/m)
-  })
-
-  test('vecs demo: exact vs IVFFlat vs HNSW on GloVe words, with recall against exact search', async () => {
-    type Round = {
-      search: string
-      buildMs: number | null
-      p50Ms: number
-      recall: number
-      plan: string
-    }
-    const report = jsonOf<{
-      rows: number
-      queries: number
-      rounds: Round[]
-      lookups: Record<string, string[]>
-    }>(await vecs(['--db', 'memory://', '--json', 'demo', '--queries', '50']))
-    assert.equal(report.queries, 50)
-    assert.ok(report.rows >= 20_000)
-    const [exact, ivfflat, hnsw] = report.rounds as [Round, Round, Round]
-    assert.deepEqual(
-      report.rounds.map((r) => r.plan),
-      ['Seq Scan', 'Index Scan (ivfflat)', 'Index Scan (hnsw)'],
-    )
-    // The database's exact search agrees with the ground truth the demo computes on its own.
-    assert.ok(exact.recall > 0.99, `exact ${exact.recall}`)
-    assert.ok(ivfflat.recall > 0.8 && ivfflat.recall < 1, `ivfflat ${ivfflat.recall}`)
-    assert.ok(hnsw.recall > 0.95, `hnsw ${hnsw.recall}`)
-    assert.ok((ivfflat.buildMs as number) > 0 && (hnsw.buildMs as number) > 0)
-    assert.ok(hnsw.p50Ms < exact.p50Ms, `hnsw ${hnsw.p50Ms} ms vs exact ${exact.p50Ms} ms`)
-    assert.ok(report.lookups.king?.includes('queen'), String(report.lookups.king))
-    assert.ok(report.lookups.paris?.includes('france'), String(report.lookups.paris))
-    assert.equal(report.lookups.computer?.includes('computer'), false)
   })
 
   test('an unreachable server is one line and a non-zero exit', async () => {
@@ -399,6 +396,68 @@ describe('vecs command', () => {
     assert.doesNotMatch(r.stdout + r.stderr, /s3cret/)
   })
 })
+
+/** A test's own directory, with its own embedded database `<dir>/db`, empty at the start. */
+interface Workspace {
+  dir: string
+  db: string
+  /** `vecs --db <dir>/db …` */
+  run(...args: string[]): Promise<Run>
+  /** Writes `<dir>/<name>` (see writeJsonl) and returns its path. */
+  jsonl(name: string, vectors: number[][], prefix?: string): Promise<string>
+}
+
+async function workspace(t: TestContext): Promise<Workspace> {
+  const dir = await tempDir(t)
+  const db = join(dir, 'db')
+  await cp(await emptyDatabase(), db, { recursive: true })
+  return {
+    dir,
+    db,
+    run: (...args) => vecs(['--db', db, ...args]),
+    jsonl: (name, vectors, prefix) => writeJsonl(join(dir, name), vectors, prefix),
+  }
+}
+
+/** A new temporary directory, removed after the test `t`. */
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'vecs-cli-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/**
+ * An empty embedded database that `vecs list` made, for workspaces to copy: a new directory costs
+ * PGlite's initdb (seconds of CPU), a copy of this one a few milliseconds. Made on first use.
+ */
+let emptyDb: Promise<string> | undefined
+function emptyDatabase(): Promise<string> {
+  emptyDb ??= mkdtemp(join(tmpdir(), 'vecs-cli-empty-')).then(async (dir) => {
+    const db = join(dir, 'db')
+    succeeded(await vecs(['--db', db, 'list']))
+    return db
+  })
+  return emptyDb
+}
+
+async function removeEmptyDatabase(): Promise<void> {
+  if (emptyDb) await rm(join(await emptyDb, '..'), { recursive: true, force: true })
+}
+
+/** One JSON record a line, ids `<prefix>0`, `<prefix>1`, …, metadata `{ i, even }`. */
+async function writeJsonl(path: string, vectors: number[][], prefix = 'r'): Promise<string> {
+  const lines = vectors.map((v, i) =>
+    JSON.stringify({ id: `${prefix}${i}`, vector: v, metadata: { i, even: i % 2 === 0 } }),
+  )
+  await writeFile(path, lines.join('\n') + '\n')
+  return path
+}
+
+/** A setup step of a test: it must have worked before the test checks what follows. */
+function succeeded(run: Run): Run {
+  assert.equal(run.code, 0, run.stderr)
+  return run
+}
 
 /** The exact nearest, as ids `r0`, `r1`, … that the test files use. */
 function nearest(vectors: number[][], q: number[], measure: Measure, k: number): string[] {

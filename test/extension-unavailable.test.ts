@@ -7,12 +7,11 @@ import { after, before, describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import pg from 'pg'
 import { createClient, ExtensionUnavailable, VecsError, type PgPoolLike } from '../src/index.js'
-import { nativePostgresBinDir, startNativePostgres } from './support/native-postgres.js'
+import { nativePostgresSkipReason, startNativePostgres } from './support/native-postgres.js'
 import type { NativePostgres } from './support/native-postgres.js'
 
 const T = { timeout: 60_000 }
-const skip =
-  nativePostgresBinDir() === null ? 'no PostgreSQL 15 in /usr/lib/postgresql/15/bin' : false
+const skip = nativePostgresSkipReason() ?? false
 
 describe('a PostgreSQL server without pgvector', { skip }, () => {
   let server: NativePostgres

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import pg from 'pg'
-import { nativePostgresBinDir, startNativePostgres } from './support/native-postgres.js'
+import { nativePostgresSkipReason, startNativePostgres } from './support/native-postgres.js'
 import type { NativePostgres } from './support/native-postgres.js'
 
-const skip =
-  nativePostgresBinDir() === null ? 'no PostgreSQL 15 in /usr/lib/postgresql/15/bin' : false
+const skip = nativePostgresSkipReason() ?? false
 
 describe('native PostgreSQL harness', { skip }, () => {
   let server: NativePostgres
@@ -18,15 +17,23 @@ describe('native PostgreSQL harness', { skip }, () => {
     await server.stop()
   })
 
-  test('runs PostgreSQL 15', async () => {
+  test('runs the PostgreSQL of VECS_TEST_PG_BIN (PostgreSQL 15 by default)', async () => {
     const row = await queryOne<{ version: string }>(server.url, 'select version()')
-    assert.match(row.version, /PostgreSQL 15/)
+    assert.match(row.version, new RegExp(`^PostgreSQL ${server.major}\\D`))
   })
 
-  test('has no vector extension available', async () => {
+  test('has no vector extension available, even where pgvector is installed', async () => {
     const text = `select count(*)::int as count from pg_available_extensions where name = 'vector'`
     const row = await queryOne<{ count: number }>(server.url, text)
     assert.equal(row.count, 0)
+  })
+
+  test("keeps the installation's other extensions and modules", async () => {
+    const text = `select count(*)::int as count from pg_available_extensions where name = 'plpgsql'`
+    const row = await queryOne<{ count: number }>(server.url, text)
+    assert.equal(row.count, 1)
+    // A new session loads plpgsql.so from the lib dir to run this.
+    await queryOne(server.url, `do $$ begin perform 1; end $$`)
   })
 
   test('stop() shuts the server down and can be called twice', async () => {

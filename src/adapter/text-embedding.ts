@@ -1,6 +1,6 @@
 import { checkInteger } from '../checks.js'
 import { ArgError, VecsError } from '../errors.js'
-import { batchesOf } from '../records.js'
+import { batchesOf } from '../batches.js'
 import { textOf, type AdapterContext, type AdapterRecord, type AdapterStep } from './adapter.js'
 import { embeddingThread } from './embedding-thread.js'
 import {

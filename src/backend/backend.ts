@@ -1,3 +1,6 @@
+/** The oldest pgvector vecs works with: HNSW arrived in 0.5.0. */
+export const MIN_VECTOR_VERSION = '0.5.0'
+
 /**
  * The only seam between vecs and a database driver. Everything above `backend/` speaks SQL text
  * with `$n` parameters through these few members; no driver type leaks out of this folder.
@@ -15,10 +18,27 @@ export interface Queryable {
  */
 export type CopySource = 'stdin' | 'blob' | null
 
-export interface Backend extends Queryable {
-  readonly kind: BackendKind
+/**
+ * What a backend can do, as data: the layers above `backend/` ask these, never which driver it is.
+ */
+export interface Capabilities {
   /** What `COPY … FROM` reads on this backend; null when it cannot COPY (then vecs inserts). */
   readonly copySource: CopySource
+  /** `CREATE INDEX CONCURRENTLY` on a session of its own while others write (not PGlite's one session). */
+  readonly concurrentBuilds: boolean
+  /**
+   * How a build's progress can be seen: `polled` from another connection through
+   * `pg_stat_progress_create_index`; `start-end` where the build holds the only session.
+   */
+  readonly buildProgress: 'polled' | 'start-end'
+  /** What to tell a user when pgvector is missing here, and when `CREATE EXTENSION vector` failed. */
+  readonly vectorHelp: { readonly missing: string; readonly createFailed: string }
+}
+
+export interface Backend extends Queryable {
+  /** `'pglite'` or `'postgres'`, for `client.backend`; behaviour follows `capabilities`. */
+  readonly kind: BackendKind
+  readonly capabilities: Capabilities
   /**
    * Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws.
    * `prelude`, parameterless statements such as SET LOCAL, is sent with the BEGIN.

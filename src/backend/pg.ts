@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { Backend, PgClientLike, PgPoolLike, Queryable } from './backend.js'
+import {
+  MIN_VECTOR_VERSION,
+  type Backend,
+  type PgClientLike,
+  type PgPoolLike,
+  type Queryable,
+} from './backend.js'
 import { queryableOf, runTransaction } from './session.js'
 
 /** What node-postgres pool options vecs passes through (see the README's "Connecting"). */
@@ -39,9 +45,7 @@ export async function openPgUrl(url: string, options: PgOptions): Promise<Backen
 export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backend> {
   const { rows } = await pool.query('SELECT version() AS version')
   // PGlite speaks the wire protocol but cannot COPY FROM STDIN (it aborts the whole instance).
-  const copySource = /PGlite/.test(String((rows[0] as { version?: unknown })?.version))
-    ? null
-    : 'stdin'
+  const servedPGlite = /PGlite/.test(String((rows[0] as { version?: unknown })?.version))
   const onOneClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
     const client = await pool.connect()
     let failed = false
@@ -57,7 +61,12 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
   }
   return {
     kind: 'postgres',
-    copySource,
+    capabilities: {
+      copySource: servedPGlite ? null : 'stdin',
+      concurrentBuilds: true,
+      buildProgress: 'polled',
+      vectorHelp: SERVER_VECTOR_HELP,
+    },
     async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
       const result = await pool.query(text, values as unknown[])
       return result.rows as R[]
@@ -76,6 +85,15 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       if (owned) await pool.end()
     },
   }
+}
+
+const SERVER_VECTOR_HELP = {
+  missing:
+    `pgvector is not installed on this PostgreSQL server: install pgvector ${MIN_VECTOR_VERSION} or newer ` +
+    '(e.g. apt install postgresql-<version>-pgvector, or enable the "vector" extension in your ' +
+    "provider's dashboard), then reconnect",
+  createFailed:
+    'pgvector is available but could not be enabled; ask a database owner to run: CREATE EXTENSION vector',
 }
 
 /** COPY … FROM STDIN through pg-copy-streams, the data streamed as CopyData messages. */

@@ -3,6 +3,18 @@ import { lockDirectory } from './lock.js'
 import { queryableOf, runTransaction, type CopyFn } from './session.js'
 
 /**
+ * What vecs relies on inside PGlite, and why `@electric-sql/pglite` and
+ * `@electric-sql/pglite-pgvector` are pinned to exact, matching versions in package.json:
+ * - `_runExclusiveTransaction`: the instance's own lock (see `exclusiveOn`); without it a user's
+ *   statements on a shared instance could land inside a vecs transaction.
+ * - `_handleBlob` / `_cleanupBlob`: the data `COPY … FROM '/dev/blob'` reads, vecs' fast bulk path.
+ * - `@electric-sql/pglite/node-postgres`'s `createPgConfig`, and `execProtocolStream`, which it calls:
+ *   node-postgres over PGlite's in-process protocol, so both backends share one driver path.
+ * None of these is public API; a minor release may change them, and the pgvector build must match
+ * the PGlite build it is loaded into. Bump both together, and only with the whole suite green.
+ */
+
+/**
  * The embedded backend: PGlite (PostgreSQL in WASM) with pgvector, in memory or in a directory.
  * Statements go through node-postgres over PGlite's in-process protocol adapter, so parameters
  * travel in binary where vecs asks for it, exactly as on a server.
@@ -42,7 +54,12 @@ async function pgliteBackend(
   const queryable = queryableOf(client, copy)
   return {
     kind: 'pglite',
-    copySource: 'blob',
+    capabilities: {
+      copySource: 'blob',
+      concurrentBuilds: false,
+      buildProgress: 'start-end',
+      vectorHelp: { missing: PGLITE_VECTOR_HELP, createFailed: PGLITE_VECTOR_HELP },
+    },
     query: (text, values) => serial(() => queryable.query(text, values)),
     copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
     ownsSessions: owned,
@@ -81,6 +98,9 @@ async function transactionOn<T>(
   if ('error' in outcome) throw outcome.error
   return outcome.result
 }
+
+const PGLITE_VECTOR_HELP =
+  "pgvector is not loaded in this PGlite: create it with extensions: { vector } from '@electric-sql/pglite-pgvector'"
 
 type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>
 

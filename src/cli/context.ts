@@ -1,5 +1,5 @@
 import { CollectionNotFound, createClient, type Client, type Collection } from '../index.js'
-import type { WarningPrinter } from './warnings.js'
+import type { WarningPrinter } from './warning-printer.js'
 
 /** What every command gets: where the database is, how to print, and whether a person is watching. */
 export interface Context {

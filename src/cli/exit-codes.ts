@@ -1,6 +1,9 @@
+import type { ErrorCode } from '../index.js'
+
 /**
- * Exit codes by error code, so scripts can tell a missing collection from a bad argument.
- * Anything unexpected exits 1.
+ * Exit codes by error code, so scripts can tell a missing collection from a bad argument. Every
+ * library code has its row (the compiler checks it against ERROR_CODES); `VECS_USAGE` is the
+ * command line's own. Anything unexpected exits 1.
  */
 export const EXIT_CODES = {
   VECS_ERROR: 1,
@@ -13,8 +16,9 @@ export const EXIT_CODES = {
   VECS_EXTENSION_UNAVAILABLE: 5,
   VECS_MISSING_DEPENDENCY: 6,
   VECS_LOCKED: 7,
-} as const
+  VECS_UNREPRESENTABLE: 8,
+} as const satisfies Record<ErrorCode | 'VECS_USAGE', number>
 
-export function exitCodeOf(code: string | undefined): number {
-  return (EXIT_CODES as Record<string, number>)[code ?? ''] ?? 1
+export function exitCodeOf(code: ErrorCode): number {
+  return EXIT_CODES[code]
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { VecsError } from '../index.js'
-import { COMMANDS } from './commands.js'
+import { COMMANDS } from './commands/all.js'
 import { EXIT_CODES, exitCodeOf } from './exit-codes.js'
 import { buildProgram, isCommanderExit, type Io } from './program.js'
-import { printWarnings } from './warnings.js'
+import { printWarnings } from './warning-printer.js'
 
 const { version } = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),

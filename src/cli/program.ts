@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander'
 import type { CommandSpec } from './command.js'
 import { EXIT_CODES } from './exit-codes.js'
 import type { Context } from './context.js'
-import type { WarningPrinter } from './warnings.js'
+import type { WarningPrinter } from './warning-printer.js'
 
 export const DEFAULT_DB = './vecs-data'
 

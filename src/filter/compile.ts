@@ -1,6 +1,8 @@
 import { join, sql } from '../sql/fragment.js'
 import type { Fragment, Identifier } from '../sql/fragment.js'
-import type { CompareNode, CompareOp, FilterNode, InNode, JsonValue } from './nodes.js'
+import { stringifyJson } from '../json.js'
+import type { JsonValue } from '../types.js'
+import type { CompareNode, CompareOp, FilterNode, InNode } from './nodes.js'
 
 /**
  * A parsed filter → a boolean SQL condition on the jsonb `column`. Every key and value is a bound
@@ -14,7 +16,7 @@ export function compileFilter(node: FilterNode, column: Identifier): Fragment {
       return sql`(${join(compileEach(node.children, column), sql` OR `)})`
     case 'eq':
       // Containment can use the GIN index and is exact for scalars: {"a":[1,2]} @> {"a":1} is false.
-      return sql`${column} @> ${JSON.stringify({ [node.key]: node.value })}::jsonb`
+      return sql`${column} @> ${stringifyJson({ [node.key]: node.value })}::jsonb`
     case 'eqWhole':
       // For objects, @> would match a superset, so compare whole values.
       return sql`${field(column, node.key)} = ${json(node.value)}`
@@ -40,7 +42,7 @@ const COMPARISONS: { readonly [Op in CompareOp]: Fragment } = {
 
 /** jsonb orders across types ("abc" < 5 holds), so a comparison also requires the value's type. */
 function compileCompare({ key, op, value }: CompareNode, column: Identifier): Fragment {
-  const type = typeof value === 'number' ? sql`'number'` : sql`'string'`
+  const type = typeof value === 'string' ? sql`'string'` : sql`'number'`
   const comparison = sql`${field(column, key)} ${COMPARISONS[op]} ${json(value)}`
   return sql`(${comparison} AND ${typeOf(column, key)} = ${type})`
 }
@@ -48,7 +50,7 @@ function compileCompare({ key, op, value }: CompareNode, column: Identifier): Fr
 /** An empty `$in` matches nothing; an empty `$nin` matches every row that has the key. */
 function compileIn({ key, values, negated }: InNode, column: Identifier): Fragment {
   if (values.length === 0) return negated ? hasKey(column, key) : sql`FALSE`
-  const list = values.map((value) => JSON.stringify(value))
+  const list = values.map((value) => stringifyJson(value))
   const anyOf = sql`${field(column, key)} = ANY(${list}::jsonb[])`
   // Without the key, `NOT (NULL = ANY(…))` is NULL; the explicit check states that on purpose.
   return negated ? sql`(${hasKey(column, key)} AND NOT (${anyOf}))` : anyOf
@@ -71,5 +73,5 @@ function hasKey(column: Identifier, key: string): Fragment {
 }
 
 function json(value: JsonValue): Fragment {
-  return sql`${JSON.stringify(value)}::jsonb`
+  return sql`${stringifyJson(value)}::jsonb`
 }

@@ -1,3 +1,5 @@
+import type { JsonValue } from '../types.js'
+
 /**
  * The validated form of a metadata filter. `parseFilter` builds it from user input; `compileFilter`
  * turns it into SQL without checking anything again.
@@ -42,11 +44,11 @@ export function isLogicalOperator(name: string): name is LogicalOperator {
   return LOGICAL_OPERATORS.some((op) => op === name)
 }
 
-export type Scalar = string | number | boolean
+/** A JSON scalar; integers beyond 2^53 as `bigint`, as metadata holds them. */
+export type Scalar = string | number | bigint | boolean
 
-export type JsonValue = Scalar | null | JsonContainer
-
-export type JsonContainer = readonly JsonValue[] | { readonly [key: string]: JsonValue }
+/** An array or object value, compared as a whole. */
+export type JsonContainer = Exclude<JsonValue, Scalar | null>
 
 /** Two or more children; a single condition is never wrapped. */
 export type Children = readonly [FilterNode, FilterNode, ...FilterNode[]]
@@ -89,7 +91,7 @@ export interface CompareNode {
   readonly kind: 'compare'
   readonly key: string
   readonly op: CompareOp
-  readonly value: string | number
+  readonly value: string | number | bigint
 }
 
 /** `key` holds one of `values` (`$in`), or is present and holds none of them (`$nin`, negated). */

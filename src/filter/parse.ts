@@ -6,10 +6,10 @@ import type {
   EqWholeNode,
   FilterNode,
   FilterOperator,
-  JsonValue,
   LogicalOperator,
   Scalar,
 } from './nodes.js'
+import type { JsonValue } from '../types.js'
 
 /**
  * Validates a metadata filter and returns its tree, or `null` for `{}`, which has no condition at
@@ -126,7 +126,8 @@ function eqNode(key: string, value: JsonValue): EqNode | EqWholeNode {
 /** A validated copy, so nothing the caller still holds (a getter, a later mutation) reaches SQL. */
 function toJson(value: unknown, invalid: () => never, depth: number): JsonValue {
   if (value === null || typeof value === 'boolean') return value
-  if (typeof value === 'string' || typeof value === 'number') return orderable(value, invalid)
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')
+    return orderable(value, invalid)
   if (depth >= MAX_DEPTH) throw new FilterError(`filter values may nest at most ${MAX_DEPTH} deep`)
   if (Array.isArray(value)) {
     return Array.from(value, (item: unknown) => toJson(item, invalid, depth + 1))
@@ -139,8 +140,9 @@ function toJson(value: unknown, invalid: () => never, depth: number): JsonValue 
   return Object.fromEntries(entries)
 }
 
-function orderable(value: unknown, invalid: () => never): string | number {
+function orderable(value: unknown, invalid: () => never): string | number | bigint {
   if (typeof value === 'string') return noNul(value)
+  if (typeof value === 'bigint') return value
   if (typeof value === 'number' && Number.isFinite(value)) return value
   return invalid()
 }

@@ -1,4 +1,4 @@
-import type { VectorType } from '../types.js'
+import { VECTOR_TYPES, type VectorType } from '../types.js'
 import { sql, type Fragment } from './fragment.js'
 
 /** A collection as the catalog shows it: a table in the schema with a `vec` vector or halfvec column. */
@@ -20,7 +20,7 @@ export function selectCollections(schema: string, name?: string): Fragment {
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'vec' AND NOT a.attisdropped
     JOIN pg_type t ON t.oid = a.atttypid
     WHERE n.nspname = ${schema} AND c.relkind = 'r' AND left(c.relname, 1) <> '_'
-      AND t.typname IN ('vector', 'halfvec') AND a.atttypmod > 0
+      AND t.typname = ANY(${[...VECTOR_TYPES]}::text[]) AND a.atttypmod > 0
       ${name === undefined ? sql`` : sql`AND c.relname = ${name}`}
     ORDER BY c.relname`
 }

@@ -1,20 +1,34 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile, execFileSync, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, rmSync } from 'node:fs'
-import { chown, mkdtemp, open, readFile, rm } from 'node:fs/promises'
+import { constants, existsSync, realpathSync, rmSync } from 'node:fs'
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+} from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 
-/** A throwaway PostgreSQL 15 cluster without pgvector, reachable over TCP on 127.0.0.1. */
+/** A throwaway PostgreSQL cluster without pgvector, reachable over TCP on 127.0.0.1. */
 export interface NativePostgres {
   readonly url: string
+  /** The server's major version, e.g. '15'. */
+  readonly major: string
   stop(): Promise<void>
 }
 
-const BIN_DIR = '/usr/lib/postgresql/15/bin'
+/** Debian's PostgreSQL 15 unless VECS_TEST_PG_BIN names another installation's bin dir. */
+const BIN_DIR = process.env['VECS_TEST_PG_BIN'] || '/usr/lib/postgresql/15/bin'
 const BINARIES = ['initdb', 'pg_ctl', 'postgres', 'pg_isready'] as const
 const OS_USER = 'postgres'
 const START_TIMEOUT_MS = 30_000
@@ -23,21 +37,24 @@ const PORT_ATTEMPTS = 5
 const LOG_TAIL_LINES = 20
 const RM_OPTIONS = { recursive: true, force: true, maxRetries: 5 } as const
 
-/** null when the binaries are not on this machine (callers skip with that reason). */
-export function nativePostgresBinDir(): string | null {
-  return BINARIES.every((name) => existsSync(join(BIN_DIR, name))) ? BIN_DIR : null
+/** Why startNativePostgres() cannot run on this machine (callers skip with it), or null. */
+export function nativePostgresSkipReason(): string | null {
+  const found = installation()
+  return typeof found === 'string' ? found : null
 }
 
 /**
- * Starts a fresh cluster in a temp dir. Call `stop()` when done; if the process exits first, an
- * 'exit' hook kills the server and removes the dir.
+ * Starts a fresh cluster in a temp dir, run by the installation in VECS_TEST_PG_BIN with pgvector
+ * hidden from it. Call `stop()` when done; if the process exits first, an 'exit' hook kills the
+ * server and removes the dir.
  *
  * @example
  * const server = await startNativePostgres()
  * try { await useDatabase(server.url) } finally { await server.stop() }
  */
 export async function startNativePostgres(): Promise<NativePostgres> {
-  const cluster = await createCluster(requireBinDir())
+  const install = requireInstallation()
+  const cluster = await createCluster(await binDirWithoutPgvector(install))
   try {
     if (cluster.runAs !== null) await chownToUser(cluster.root, cluster.runAs)
     await run(cluster, 'initdb', initdbArgs(cluster))
@@ -45,11 +62,153 @@ export async function startNativePostgres(): Promise<NativePostgres> {
     let stopping: Promise<void> | undefined
     return {
       url: `postgresql://${OS_USER}@127.0.0.1:${server.port}/postgres`,
+      major: install.major,
       stop: () => (stopping ??= stopCluster(cluster, server.child)),
     }
   } catch (error) {
     await removeDir(cluster.root)
     throw error
+  }
+}
+
+/** A PostgreSQL installation, as real paths: the server finds its files from its real path. */
+interface Installation {
+  readonly binDir: string
+  /** pkglibdir: the modules, plpgsql.so and (when installed) vector.so among them. */
+  readonly libDir: string
+  /** sharedir: initdb's files, and in extension/ the extensions' control and SQL files. */
+  readonly shareDir: string
+  readonly major: string
+}
+
+let found: Installation | string | undefined
+
+function installation(): Installation | string {
+  return (found ??= findInstallation(BIN_DIR))
+}
+
+function requireInstallation(): Installation {
+  const install = installation()
+  if (typeof install === 'string') throw new Error(install)
+  return install
+}
+
+/** The installation whose binaries are in `binDir`, or why it cannot be used. */
+function findInstallation(binDir: string): Installation | string {
+  const missing = BINARIES.filter((name) => !existsSync(join(binDir, name)))
+  if (missing.length > 0) {
+    return `no PostgreSQL in ${binDir} (no ${missing.join(', ')}); set VECS_TEST_PG_BIN to its bin dir`
+  }
+  try {
+    // find_my_exec resolves symlinks, so the other dirs are relative to the binary's real dir.
+    const realBin = dirname(realpathSync(join(binDir, 'postgres')))
+    const major = majorVersion(realBin)
+    return {
+      binDir: realBin,
+      libDir: firstDirWith('plpgsql.so', libDirCandidates(realBin, major)),
+      shareDir: firstDirWith('postgres.bki', shareDirCandidates(realBin, major)),
+      major,
+    }
+  } catch (error) {
+    return `cannot use the PostgreSQL in ${binDir}: ${error instanceof Error ? error.message : error}`
+  }
+}
+
+function majorVersion(binDir: string): string {
+  const postgres = join(binDir, 'postgres')
+  // --version is answered before the server's refusal to run as root.
+  const output = execFileSync(postgres, ['--version'], { encoding: 'utf8', timeout: 10_000 })
+  const major = /\(PostgreSQL\) (\d+)/.exec(output)?.[1]
+  if (major === undefined) throw new Error(`${postgres} --version printed no version: ${output}`)
+  return major
+}
+
+/** Where common layouts put the share dir, relative to the bin dir as PostgreSQL relocates it. */
+function shareDirCandidates(binDir: string, major: string): string[] {
+  return [
+    join(binDir, '../../../../share/postgresql', major), // Debian: /usr/lib/postgresql/<major>/bin
+    join(binDir, '../share'), // source builds into */pgsql, PGDG RPMs: /usr/pgsql-<major>/bin
+    join(binDir, '../share/postgresql'), // source builds into /usr/local, Fedora, Arch: /usr/bin
+    join(binDir, `../share/postgresql@${major}`), // Homebrew
+  ]
+}
+
+/** Where common layouts put the lib dir (pkglibdir), relative to the bin dir likewise. */
+function libDirCandidates(binDir: string, major: string): string[] {
+  return [
+    join(binDir, '../lib'), // Debian, source builds into */pgsql, PGDG RPMs
+    join(binDir, '../lib/postgresql'), // source builds into /usr/local, Arch
+    join(binDir, '../lib64/pgsql'), // Fedora
+    join(binDir, `../lib/postgresql@${major}`), // Homebrew
+  ]
+}
+
+/** The real path of the first of `dirs` that holds `marker`. */
+function firstDirWith(marker: string, dirs: readonly string[]): string {
+  const dir = dirs.find((candidate) => existsSync(join(candidate, marker)))
+  if (dir === undefined) throw new Error(`no ${marker} in any of ${dirs.join(', ')}`)
+  return realpathSync(dir)
+}
+
+/** The temp copy of the installation's binaries, prepared once per process. */
+let treeBinDir: Promise<string> | undefined
+
+function binDirWithoutPgvector(install: Installation): Promise<string> {
+  return (treeBinDir ??= prepareTree(install))
+}
+
+/**
+ * PostgreSQL 15 has no setting for where extensions are: it looks in <sharedir>/extension, and it
+ * computes sharedir and pkglibdir relative to its executable's real path. Copies of the binaries
+ * at the installation's paths below a temp root therefore use that root's share and lib dirs,
+ * which link to every file of the real ones except pgvector's. When pgvector is not installed the
+ * filter drops nothing and the tree is the installation as it is.
+ */
+async function prepareTree(install: Installation): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'vecs-native-pg-install-'))
+  trackDir(root)
+  const binDir = join(root, install.binDir)
+  await makeDirs(root, binDir)
+  // Copies, not symlinks: the server would resolve a symlink and find the real share dir again.
+  for (const name of BINARIES) await copyBinary(join(install.binDir, name), join(binDir, name))
+  await linkEntries(root, install.libDir, isPgvectorFile)
+  await linkEntries(root, install.shareDir, (name) => name === 'extension')
+  await linkEntries(root, join(install.shareDir, 'extension'), isPgvectorFile)
+  return binDir
+}
+
+/** vector.control, vector--*.sql, vector.so, and vector.index.bc and vector/ (JIT bitcode). */
+function isPgvectorFile(name: string): boolean {
+  return name === 'vector' || /^vector(\.|--)/.test(name)
+}
+
+/** `mkdir -p` of `dir` below `root`, every level open to all: the binaries may run as postgres. */
+async function makeDirs(root: string, dir: string): Promise<void> {
+  let path = root
+  for (const part of ['', ...relative(root, dir).split(sep)]) {
+    path = join(path, part)
+    // Each level on its own: recursive mkdir would leave the levels between at the umask's mode.
+    await mkdir(path, { recursive: true })
+    await chmod(path, 0o755)
+  }
+}
+
+async function copyBinary(from: string, to: string): Promise<void> {
+  // A reflink where the file system can, a plain copy where it cannot.
+  await copyFile(from, to, constants.COPYFILE_FICLONE)
+  await chmod(to, 0o755)
+}
+
+/** Makes `dir` below `root`, with a symlink to each entry of the real `dir` but those `skip` names. */
+async function linkEntries(
+  root: string,
+  dir: string,
+  skip: (name: string) => boolean,
+): Promise<void> {
+  const copy = join(root, dir)
+  await makeDirs(root, copy)
+  for (const name of await readdir(dir)) {
+    if (!skip(name)) await symlink(join(dir, name), join(copy, name))
   }
 }
 
@@ -65,12 +224,6 @@ interface Cluster {
 interface Server {
   readonly child: ChildProcess
   readonly port: number
-}
-
-function requireBinDir(): string {
-  const binDir = nativePostgresBinDir()
-  if (binDir === null) throw new Error(`PostgreSQL 15 binaries not found in ${BIN_DIR}`)
-  return binDir
 }
 
 async function createCluster(binDir: string): Promise<Cluster> {

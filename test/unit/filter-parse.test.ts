@@ -227,7 +227,6 @@ describe('parseFilter: rejected filters', () => {
       Infinity,
       -Infinity,
       undefined,
-      1n,
       () => 1,
       Symbol('s'),
       new Date(),
@@ -236,7 +235,7 @@ describe('parseFilter: rejected filters', () => {
       [1, NaN],
       [undefined],
       { x: undefined },
-      { x: { y: [1n] } },
+      { x: { y: [Symbol('s')] } },
     ]
     for (const value of invalid) {
       assertRejected({ a: value }, /\$eq on key "a" expects a JSON value/)

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ArgError } from '../../src/errors.js'
-import { defaultLists, IndexArgsHNSW, IndexArgsIVFFlat } from '../../src/index/args.js'
-import { describeIndex } from '../../src/index/describe.js'
-import { formatIndexName } from '../../src/index/name.js'
-import { planIndex } from '../../src/index/options.js'
+import { defaultLists, IndexArgsHNSW, IndexArgsIVFFlat } from '../../src/vector-index/args.js'
+import { indexFromRow } from '../../src/vector-index/read.js'
+import { formatIndexName } from '../../src/vector-index/name.js'
+import { planIndex } from '../../src/vector-index/index-options.js'
 
 test('index names follow Python vecs: ix_<ops>_<method>_<params>_<7 hex>', () => {
   assert.match(
@@ -38,7 +38,7 @@ test('describeIndex reads method, measure and arguments from the catalog, with p
     options: null,
     comment: null,
   }
-  assert.deepEqual(describeIndex(row), {
+  assert.deepEqual(indexFromRow(row), {
     name: 'i',
     method: 'hnsw',
     measure: 'l1_distance',
@@ -46,13 +46,13 @@ test('describeIndex reads method, measure and arguments from the catalog, with p
     efConstruction: 64,
   })
   const ivf = { ...row, method: 'ivfflat', opsClass: 'vector_ip_ops', options: ['lists=7'] }
-  assert.deepEqual(describeIndex(ivf), {
+  assert.deepEqual(indexFromRow(ivf), {
     name: 'i',
     method: 'ivfflat',
     measure: 'max_inner_product',
     nLists: 7,
   })
-  assert.equal(describeIndex({ ...row, opsClass: 'bit_hamming_ops' }), null)
+  assert.equal(indexFromRow({ ...row, opsClass: 'bit_hamming_ops' }), null)
 })
 
 test('planIndex resolves auto to HNSW and checks every combination before SQL', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { checkQuery } from '../../src/query-options.js'
-import { planSearch } from '../../src/search.js'
+import { checkQuery } from '../../src/query/query-options.js'
+import { planSearch, type ServerFeatures } from '../../src/query/plan.js'
 import { compile } from '../../src/sql/fragment.js'
-import { selectNearest, setLocal } from '../../src/sql/statements.js'
-import type { ServerFeatures } from '../../src/collection.js'
-import type { CurrentIndex } from '../../src/index/manage.js'
+import { selectNearest } from '../../src/sql/nearest.js'
+import { setLocal } from '../../src/sql/settings.js'
+import type { CurrentIndex } from '../../src/vector-index/read.js'
 
 const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
 const vec = Buffer.alloc(12)
@@ -27,7 +27,33 @@ const plan = (q: object, index: CurrentIndex | null, features: ServerFeatures = 
 
 test('an HNSW query whose ef_search equals the session default needs no settings at all', () => {
   assert.deepEqual(plan({ limit: 10 }, hnsw).settings, {})
-  assert.equal(plan({ limit: 10 }, hnsw).exactFallback, null)
+  assert.doesNotMatch(plan({ limit: 10 }, hnsw).statement.text, /MATERIALIZED/)
+})
+
+test('a short unfiltered page is retried by an iterative scan, then exactly', () => {
+  const [iterative, exact, ...rest] = plan({ limit: 10 }, hnsw).fallbacks
+  assert.deepEqual(iterative?.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
+  assert.match(iterative?.statement.text ?? '', /^WITH hits AS MATERIALIZED/)
+  assert.match(iterative?.statement.text ?? '', /ORDER BY hits\.value \+ 0$/)
+  assert.deepEqual(exact?.settings, { enable_indexscan: 'off' })
+  assert.doesNotMatch(exact?.statement.text ?? '', /MATERIALIZED/)
+  assert.deepEqual(rest, [])
+  const ivf = plan({}, ivfflat).fallbacks[0]
+  assert.deepEqual(ivf?.settings, {
+    'ivfflat.probes': '10',
+    'ivfflat.iterative_scan': 'relaxed_order',
+  })
+  const old = plan({}, hnsw, { ...known, iterativeScans: false }).fallbacks
+  assert.deepEqual(
+    old.map((f) => f.settings),
+    [{ enable_indexscan: 'off' }],
+  )
+})
+
+test('exact queries and queries no index serves have nothing to fall back to', () => {
+  assert.deepEqual(plan({ exact: true }, hnsw).fallbacks, [])
+  assert.deepEqual(plan({ exact: true }, hnsw).settings, { enable_indexscan: 'off' })
+  assert.deepEqual(plan({}, null).fallbacks, [])
 })
 
 test('ef_search grows with the limit, and a given efSearch is always set', () => {
@@ -53,11 +79,17 @@ test('a filtered query through an index scans iteratively, re-sorts, and can fal
   const filtered = plan({ filters: { a: 1 } }, hnsw)
   assert.deepEqual(filtered.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
   assert.match(filtered.statement.text, /^WITH hits AS MATERIALIZED/)
-  assert.ok(filtered.exactFallback)
+  assert.deepEqual(
+    filtered.fallbacks.map((f) => f.settings),
+    [{ enable_indexscan: 'off' }],
+  )
   const old = plan({ filters: { a: 1 } }, hnsw, { ...known, iterativeScans: false })
   assert.deepEqual(old.settings, {})
   assert.doesNotMatch(old.statement.text, /MATERIALIZED/)
-  assert.ok(old.exactFallback)
+  assert.deepEqual(
+    old.fallbacks.map((f) => f.settings),
+    [{ enable_indexscan: 'off' }],
+  )
 })
 
 test('SET LOCAL statements take no parameters: checked integers and quoted words only', () => {

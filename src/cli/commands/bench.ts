@@ -2,11 +2,10 @@ import { writeFile } from 'node:fs/promises'
 import { ArgError, MEASURES, type Collection, type IndexInfo, type Measure } from '../../index.js'
 import { defineCommand, integer, integers } from '../command.js'
 import { printJson, say, withClient, type Context } from '../context.js'
-import { describeIndex } from '../describe.js'
 import { measureQueries, type Measured } from '../measure.js'
 import { plotRecallVsQps } from '../plot.js'
-import { startProgress } from '../progress.js'
-import { formatCount, formatMs, formatTable } from '../table.js'
+import { startProgress } from '../progress-bar.js'
+import { formatCount, formatIndex, formatMs, formatTable } from '../format.js'
 
 interface Options {
   queries: number
@@ -60,7 +59,7 @@ export const bench = defineCommand<Options>({
     printJson(ctx, report)
     say(
       ctx,
-      `${report.collection}: ${formatCount(report.rows)} rows, ${describeIndex(report.index)}, ${report.queries} queries sampled, recall@${o.limit} against exact search`,
+      `${report.collection}: ${formatCount(report.rows)} rows, ${formatIndex(report.index)}, ${report.queries} queries sampled, recall@${o.limit} against exact search`,
     )
     say(ctx)
     say(ctx, formatTable(['search', 'recall', 'p50', 'p99', 'QPS'], report.results.map(row)))
@@ -166,7 +165,7 @@ function plot(report: Awaited<ReturnType<typeof sweep>>): string {
     label: r.value === null ? 'exact' : String(r.value),
   })
   return plotRecallVsQps(
-    `${report.collection}: ${describeIndex(report.index)} (${report.queries} queries, k=${report.limit})`,
+    `${report.collection}: ${formatIndex(report.index)} (${report.queries} queries, k=${report.limit})`,
     [
       ...(swept.length
         ? [{ label: `${report.index?.method} (${swept[0]?.setting})`, points: swept.map(point) }]

@@ -1,8 +1,8 @@
-import { CollectionAlreadyExists } from '../../index.js'
+import { CollectionAlreadyExists, VECTOR_TYPES, type VectorType } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
 import { findCollection, printJson, say, withClient } from '../context.js'
 
-export const create = defineCommand<{ dim: number; type: 'vector' | 'halfvec' }>({
+export const create = defineCommand<{ dim: number; type: VectorType }>({
   name: 'create',
   summary: 'create an empty collection',
   args: [{ name: 'name', description: 'collection name (1 to 63 bytes)' }],
@@ -11,7 +11,7 @@ export const create = defineCommand<{ dim: number; type: 'vector' | 'halfvec' }>
     {
       flags: '--type <type>',
       description: 'vector: float32; halfvec: float16, half the storage',
-      choices: ['vector', 'halfvec'],
+      choices: VECTOR_TYPES,
       default: 'vector',
     },
   ],

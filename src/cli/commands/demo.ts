@@ -3,8 +3,8 @@ import { defineCommand, integer } from '../command.js'
 import { printJson, say, shownDb, withClient, type Context } from '../context.js'
 import { exactCosine, loadGlove, normalized, type Glove } from '../glove.js'
 import { measureQueries, scanOf, type Measured } from '../measure.js'
-import { startProgress } from '../progress.js'
-import { formatCount, formatMs, formatSeconds, formatTable } from '../table.js'
+import { startProgress } from '../progress-bar.js'
+import { formatCount, formatMs, formatSeconds, formatTable } from '../format.js'
 
 interface Options {
   collection: string

@@ -10,7 +10,7 @@ import {
 } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
 import { findCollection, printJson, say, withClient, type Context } from '../context.js'
-import { startProgress } from '../progress.js'
+import { startProgress } from '../progress-bar.js'
 import { readBinary, type BinaryLayout } from '../readers/binary.js'
 import { readCsv } from '../readers/csv.js'
 import { readJsonl } from '../readers/jsonl.js'
@@ -22,7 +22,7 @@ import {
   type ReadPosition,
   type ReadRecord,
 } from '../readers/source.js'
-import { formatCount, formatSeconds } from '../table.js'
+import { formatCount, formatSeconds } from '../format.js'
 
 interface Options {
   format?: Format

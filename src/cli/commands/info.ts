@@ -1,8 +1,7 @@
 import type { Advice } from '../../index.js'
 import { defineCommand } from '../command.js'
 import { printJson, say, withClient } from '../context.js'
-import { describeIndex } from '../describe.js'
-import { formatBytes, formatCount } from '../table.js'
+import { formatBytes, formatCount, formatIndex } from '../format.js'
 
 export const info = defineCommand({
   name: 'info',
@@ -19,7 +18,7 @@ export const info = defineCommand({
       ['rows', formatCount(stats.rows)],
       ['dimension', String(c.dimension)],
       ['type', c.type],
-      ['index', describeIndex(stats.index)],
+      ['index', formatIndex(stats.index)],
       ['index name', stats.index?.name ?? '—'],
       [
         'built on',
@@ -34,13 +33,14 @@ export const info = defineCommand({
   },
 })
 
-/** The library's advice, told as the command that follows it. */
+/** The library's advice, worded from its numbers as the command that follows it. */
 function adviceLine(advice: Advice, name: string): string {
   switch (advice.code) {
     case 'VECS_NO_COVERING_INDEX':
-      return `no vector index: every query ranks every row; build one with \`vecs index ${name}\``
+      return `no vector index: every query ranks all ${advice.rows} rows; build one with \`vecs index ${name}\``
     case 'VECS_REINDEX_ADVISED':
+      return `the IVFFlat index was built on ${advice.builtRows} rows and the collection has ${advice.rows}: rebuild it with \`vecs index ${name} --reindex\``
     case 'VECS_IVFFLAT_LOW_DATA':
-      return `${advice.message.replace(/: (rebuild it with|recall is poor until) reindex\(\)$/, '')}: rebuild it with \`vecs index ${name} --reindex\``
+      return `the IVFFlat index was built on ${advice.builtRows} rows for ${advice.lists} lists: rebuild it with \`vecs index ${name} --reindex\` once the data is loaded`
   }
 }

@@ -1,7 +1,6 @@
 import { defineCommand } from '../command.js'
 import { printJson, say, shownDb, withClient } from '../context.js'
-import { describeIndex } from '../describe.js'
-import { formatCount, formatTable } from '../table.js'
+import { formatCount, formatIndex, formatTable } from '../format.js'
 
 export const list = defineCommand({
   name: 'list',
@@ -30,7 +29,7 @@ export const list = defineCommand({
           String(r.dimension),
           r.type,
           formatCount(r.rows),
-          describeIndex(r.index),
+          formatIndex(r.index),
         ]),
       ),
     )

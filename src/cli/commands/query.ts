@@ -1,7 +1,7 @@
 import { ArgError, MEASURES, type Filter, type Measure, type QueryResult } from '../../index.js'
 import { defineCommand, integer, json } from '../command.js'
 import { printJson, say, withClient } from '../context.js'
-import { formatTable } from '../table.js'
+import { formatTable } from '../format.js'
 
 interface Options {
   vector?: unknown

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import type { Context } from './context.js'
-import { formatCount } from './table.js'
+import { formatCount } from './format.js'
 
 /** Long work reported as it goes: a bar on a terminal, a plain line every few seconds otherwise. */
 export interface Progress {

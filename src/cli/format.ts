@@ -1,3 +1,5 @@
+import type { IndexInfo } from '../index.js'
+
 /** Columns padded to their widest cell; numbers right-aligned. For people, not for scripts. */
 export function formatTable(
   headers: readonly string[],
@@ -39,4 +41,14 @@ export function formatSeconds(ms: number): string {
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US')
+}
+
+/** `hnsw cosine_distance m=16 ef_construction=64`, or `none`. */
+export function formatIndex(index: IndexInfo | null): string {
+  if (index === null) return 'none'
+  const args =
+    index.method === 'hnsw'
+      ? `m=${index.m} ef_construction=${index.efConstruction}`
+      : `lists=${index.nLists}`
+  return `${index.method} ${index.measure} ${args}`
 }

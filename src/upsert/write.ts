@@ -1,7 +1,6 @@
-import type { Backend, CopySource, Queryable } from './backend/backend.js'
-import { syncBatches } from './records.js'
-import { copyStream } from './copy-binary.js'
-import { copyIn, execute } from './sql/execute.js'
+import type { Backend, CopySource, Queryable } from '../backend/backend.js'
+import { syncBatches } from '../batches.js'
+import { copyIn, execute } from '../sql/execute.js'
 import {
   copyIntoStage,
   copyIntoTable,
@@ -12,8 +11,9 @@ import {
   mergeStage,
   upsertRows,
   type EncodedRow,
-  type TableRef,
-} from './sql/statements.js'
+} from '../sql/rows.js'
+import type { TableRef } from '../sql/tables.js'
+import { copyStream } from './copy-binary.js'
 
 /**
  * Rows per batch: one statement with Buffer parameters for a write that fits in one batch (far below
@@ -59,8 +59,8 @@ async function stageAndMerge(
   await execute(tx, createStage(table))
   let written = 0
   const stage = async (batch: EncodedRow[]) => {
-    if (db.copySource === null) await execute(tx, insertStage(table, batch, written))
-    else await copyIn(tx, copyIntoStage(db.copySource), copyStream(batch, written))
+    if (db.capabilities.copySource === null) await execute(tx, insertStage(batch, written))
+    else await copyIn(tx, copyIntoStage(db.capabilities.copySource), copyStream(batch, written))
     written += batch.length
     onProgress?.(written)
   }
@@ -83,7 +83,7 @@ export async function writeRows(
   rows: EncodedRow[],
   onProgress: ((rows: number) => void) | undefined,
 ): Promise<number> {
-  const source = db.copySource
+  const source = db.capabilities.copySource
   const direct = source !== null && table.type === 'vector' && rows.length > UPSERT_BATCH_ROWS
   if (!direct || new Set(rows.map((row) => row.id)).size !== rows.length) {
     return writeBatches(db, table, syncBatches(rows, UPSERT_BATCH_ROWS), onProgress)

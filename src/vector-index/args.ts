@@ -52,3 +52,10 @@ export function IndexArgsIVFFlat(options: { nLists: number }): IndexArgsIVFFlat 
 export function defaultLists(rows: number): number {
   return rows < 1_000_000 ? Math.max(Math.floor(rows / 1000), 30) : Math.floor(Math.sqrt(rows))
 }
+
+/** The arguments as pgvector's storage options: `WITH (m = 16, ef_construction = 64)`, `WITH (lists = 100)`. */
+export function storageOptions(args: IndexArgs): Record<string, number> {
+  return args.method === 'hnsw'
+    ? { m: args.m, ef_construction: args.efConstruction }
+    : { lists: args.nLists }
+}

@@ -1,4 +1,4 @@
-import type { EncodedRow } from './sql/statements.js'
+import type { EncodedRow } from '../sql/rows.js'
 
 /**
  * PostgreSQL's binary COPY format for `([seq int8,] id varchar, vec vector, metadata jsonb)`: a

@@ -1,9 +1,9 @@
-import { checkFlag, checkInteger } from './checks.js'
-import { ArgError } from './errors.js'
-import { parseFilter } from './filter/parse.js'
-import type { FilterNode } from './filter/nodes.js'
-import { checkMeasure } from './measures.js'
-import type { Measure, QueryOptions } from './types.js'
+import { checkFlag, checkInteger, checkKeys, optionKeys } from '../checks.js'
+import { ArgError } from '../errors.js'
+import { parseFilter } from '../filter/parse.js'
+import type { FilterNode } from '../filter/nodes.js'
+import { checkMeasure } from '../measures.js'
+import type { Measure, QueryOptions } from '../types.js'
 
 /** Query options after every check; `data` is left to the caller (it may be media for an adapter). */
 export interface CheckedQuery {
@@ -19,19 +19,19 @@ export interface CheckedQuery {
   exact: boolean
 }
 
-const QUERY_KEYS = new Set<string>([
-  'data',
-  'limit',
-  'filters',
-  'measure',
-  'includeValue',
-  'includeMetadata',
-  'includeVector',
-  'probes',
-  'efSearch',
-  'skipAdapter',
-  'exact',
-])
+const QUERY_KEYS = optionKeys<QueryOptions>()({
+  data: true,
+  limit: true,
+  filters: true,
+  measure: true,
+  includeValue: true,
+  includeMetadata: true,
+  includeVector: true,
+  probes: true,
+  efSearch: true,
+  skipAdapter: true,
+  exact: true,
+})
 
 /** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
 export const QUERY_BOUNDS = { limit: 1000, efSearch: 1000, probes: 32768 } as const
@@ -40,8 +40,7 @@ export const QUERY_BOUNDS = { limit: 1000, efSearch: 1000, probes: 32768 } as co
 export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
   if (typeof options !== 'object' || options === null)
     throw new ArgError('query takes an options object')
-  const unknown = Object.keys(options).filter((key) => !QUERY_KEYS.has(key))
-  if (unknown.length > 0) throw new ArgError(`unknown query option: ${unknown.join(', ')}`)
+  checkKeys('query', options, QUERY_KEYS)
   if (!('data' in options)) throw new ArgError('query needs data: the query vector')
   return {
     limit: checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit }),

@@ -11,9 +11,8 @@ import {
 } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
 import { printJson, say, withClient, type Context } from '../context.js'
-import { describeIndex } from '../describe.js'
-import { startProgress } from '../progress.js'
-import { formatSeconds } from '../table.js'
+import { startProgress } from '../progress-bar.js'
+import { formatIndex, formatSeconds } from '../format.js'
 
 interface Options {
   method: IndexMethod
@@ -24,7 +23,7 @@ interface Options {
   reindex?: boolean
 }
 
-export const index = defineCommand<Options>({
+export const buildIndex = defineCommand<Options>({
   name: 'index',
   summary: "build the collection's vector index (replacing the current one), with build progress",
   args: [{ name: 'name', description: 'collection name' }],
@@ -69,7 +68,7 @@ export const index = defineCommand<Options>({
       return build(ctx, c, options)
     })
     printJson(ctx, { name, index: result, buildMs: Math.round(ms) })
-    say(ctx, `${name}: ${describeIndex(result)} (${result?.name}) built in ${formatSeconds(ms)}`)
+    say(ctx, `${name}: ${formatIndex(result)} (${result?.name}) built in ${formatSeconds(ms)}`)
   },
 })
 

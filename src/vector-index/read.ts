@@ -1,22 +1,42 @@
+import type { Queryable } from '../backend/backend.js'
 import { measureOfOpsClass } from '../measures.js'
-import type { IndexRow } from '../sql/catalog.js'
+import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
+import { execute } from '../sql/execute.js'
+import type { TableRef } from '../sql/tables.js'
 import type { Measure } from '../types.js'
 import { INDEX_BOUNDS } from './args.js'
+import { parseBuildNote, type BuildNote } from './note.js'
 
 /** A collection's vector index, as `getIndex()` returns it. */
 export type IndexInfo =
   | { name: string; method: 'hnsw'; measure: Measure; m: number; efConstruction: number }
   | { name: string; method: 'ivfflat'; measure: Measure; nLists: number }
 
+/** The collection's vector index with what vecs noted when it built it. */
+export interface CurrentIndex {
+  readonly info: IndexInfo
+  readonly note: BuildNote | null
+}
+
+/** The collection's vector index, or null. With several (made by hand), the newest one. */
+export async function readIndex(db: Queryable, table: TableRef): Promise<CurrentIndex | null> {
+  const rows = await execute<IndexRow>(db, selectVectorIndexes(table.schema, table.name))
+  for (const row of rows) {
+    const info = indexFromRow(row)
+    if (info !== null) return { info, note: parseBuildNote(row.comment) }
+  }
+  return null
+}
+
 /** pgvector's own default when an IVFFlat index was built without `lists`. */
 const PGVECTOR_DEFAULT_LISTS = 100
 
 /**
- * Reads an index from the catalog: method from its access method, measure from its ops class,
+ * An index as the catalog shows it: method from its access method, measure from its ops class,
  * arguments from its storage options (pgvector's defaults where none were given). Null for an
  * ops class vecs does not know.
  */
-export function describeIndex(row: IndexRow): IndexInfo | null {
+export function indexFromRow(row: IndexRow): IndexInfo | null {
   const measure = measureOfOpsClass(row.opsClass)
   if (measure === null) return null
   const options = parseOptions(row.options)

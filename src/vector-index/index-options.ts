@@ -1,10 +1,11 @@
-import { checkFlag } from '../checks.js'
+import { checkFlag, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { checkMeasure, MEASURE_SPECS } from '../measures.js'
 import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
 import { IndexArgsHNSW, IndexArgsIVFFlat, type IndexArgs } from './args.js'
 import { DEFAULT_MAX_MAINTENANCE_WORK_MEM, parseMemory } from './memory.js'
 import type { IndexProgress } from './progress.js'
+import type { CurrentIndex } from './read.js'
 
 /** Options of `collection.createIndex`. */
 export interface CreateIndexOptions {
@@ -54,7 +55,7 @@ export function planIndex(
   if (typeof options !== 'object' || options === null) {
     throw new ArgError('createIndex takes an options object')
   }
-  checkKeys(options)
+  checkKeys('createIndex', options, CREATE_INDEX_KEYS)
   const requested = options.method ?? 'auto'
   if (!INDEX_METHODS.includes(requested))
     throw new ArgError(`method must be one of ${INDEX_METHODS.join(', ')}`)
@@ -85,19 +86,29 @@ export function planIndex(
   }
 }
 
-const CREATE_INDEX_KEYS = new Set([
-  'method',
-  'measure',
-  'indexArguments',
-  'replace',
-  'concurrently',
-  'onProgress',
-  'maxMaintenanceWorkMem',
-])
+const CREATE_INDEX_KEYS = optionKeys<CreateIndexOptions>()({
+  method: true,
+  measure: true,
+  indexArguments: true,
+  replace: true,
+  concurrently: true,
+  onProgress: true,
+  maxMaintenanceWorkMem: true,
+})
 
-function checkKeys(options: object): void {
-  const unknown = Object.keys(options).filter((key) => !CREATE_INDEX_KEYS.has(key))
-  if (unknown.length > 0) throw new ArgError(`unknown createIndex option: ${unknown.join(', ')}`)
+/** What `reindex()` rebuilds: the current method, measure and arguments; lists vecs chose are chosen afresh. */
+export function rebuildOptions(
+  current: CurrentIndex,
+): Required<Pick<CreateIndexOptions, 'method' | 'measure' | 'replace'>> &
+  Pick<CreateIndexOptions, 'indexArguments'> {
+  const { info, note } = current
+  const indexArguments =
+    info.method === 'hnsw'
+      ? IndexArgsHNSW({ m: info.m, efConstruction: info.efConstruction })
+      : note?.autoLists
+        ? undefined
+        : IndexArgsIVFFlat({ nLists: info.nLists })
+  return { method: info.method, measure: info.measure, indexArguments, replace: true }
 }
 
 function checkListener(value: unknown): IndexPlan['onProgress'] {

@@ -1,0 +1,119 @@
+import { MIN_VECTOR_VERSION, type Backend } from './backend/backend.js'
+import { openBackend, type Location } from './backend/open.js'
+import type { PgOptions } from './backend/pg.js'
+import { checkName } from './checks.js'
+import { Client } from './client.js'
+import { ExtensionUnavailable, VecsError } from './errors.js'
+import type { SessionDefaults } from './query/plan.js'
+import * as catalog from './sql/catalog.js'
+import { execute } from './sql/execute.js'
+import { createSchema, createVectorExtension } from './sql/tables.js'
+
+/** Options of `createClient`. Server options are passed to node-postgres' pool. */
+export interface ClientOptions extends PgOptions {
+  /** The schema collections live in. Default `'vecs'`, as in Python vecs. */
+  schema?: string
+  /**
+   * For `{ pool }` and `{ pglite }`: promise that no session on it sets `hnsw.ef_search` or
+   * `ivfflat.probes` itself, so a query that needs just the default sends one statement instead of
+   * a transaction. Always so for connections vecs opens itself.
+   */
+  assumeDefaultSettings?: boolean
+}
+
+/**
+ * Opens vecs on a database: embedded PGlite in memory (no argument or `'memory://'`), PGlite in a
+ * directory (a path or `file://…`), a server (`postgres://…`), or a pool or PGlite you already have.
+ *
+ * @example
+ * const vx = await createClient()                          // embedded, in memory
+ * const vx = await createClient('postgresql://u:p@host/db') // a server
+ */
+export async function createClient(
+  location?: Location,
+  options: ClientOptions = {},
+): Promise<Client> {
+  const schema = checkName(options.schema ?? 'vecs', 'schema')
+  const db = await openBackend(location, options)
+  try {
+    const vectorVersion = await ensureVector(db)
+    await ensureSchema(db, schema)
+    const features = {
+      iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
+      sessionDefaults:
+        db.ownsSessions || options.assumeDefaultSettings === true ? await searchDefaults(db) : null,
+    }
+    return new Client(db, schema, vectorVersion, features)
+  } catch (error) {
+    await db.close().catch(() => {})
+    throw error
+  }
+}
+
+/** pgvector present and recent enough, installing it where the server allows. Returns its version. */
+async function ensureVector(db: Backend): Promise<string> {
+  const help = db.capabilities.vectorHelp
+  let [installed] = await execute<{ version: string }>(db, catalog.selectVectorVersion)
+  if (!installed) {
+    const [available] = await execute<{ version: string }>(db, catalog.selectVectorAvailable)
+    if (!available) throw new ExtensionUnavailable(help.missing)
+    try {
+      await execute(db, createVectorExtension)
+    } catch (error) {
+      throw new ExtensionUnavailable(`${help.createFailed} (${(error as Error).message})`, {
+        cause: error,
+      })
+    }
+    ;[installed] = await execute<{ version: string }>(db, catalog.selectVectorVersion)
+  }
+  const version = installed?.version ?? '0'
+  if (compareVersions(version, MIN_VECTOR_VERSION) < 0) {
+    throw new ExtensionUnavailable(
+      `pgvector ${version} is older than ${MIN_VECTOR_VERSION}; install a newer pgvector, then run: ALTER EXTENSION vector UPDATE`,
+    )
+  }
+  return version
+}
+
+async function ensureSchema(db: Backend, schema: string): Promise<void> {
+  // CREATE SCHEMA IF NOT EXISTS checks the CREATE privilege first, so look before creating: a role
+  // without CREATE on the database can still use a schema that exists.
+  const [existing] = await execute(db, catalog.selectSchema(schema))
+  if (existing) return
+  try {
+    await execute(db, createSchema(schema))
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '42501') throw error
+    throw new VecsError(
+      `schema "${schema}" does not exist and this role may not create it: ` +
+        `ask a database owner to run CREATE SCHEMA, or pick an existing schema with { schema }`,
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * The search settings every session of a backend vecs opened starts with: the server's configured
+ * values, or pgvector's built-in defaults (ef_search 40, probes 1) where none is configured.
+ */
+async function searchDefaults(db: Backend): Promise<SessionDefaults> {
+  const [row] = await execute<Record<'hnsw.ef_search' | 'ivfflat.probes', string | null>>(
+    db,
+    catalog.selectSearchDefaults,
+  )
+  return {
+    'hnsw.ef_search': row?.['hnsw.ef_search'] ?? '40',
+    'ivfflat.probes': row?.['ivfflat.probes'] ?? '1',
+  }
+}
+
+/** Compares dotted versions numerically: '0.10.0' > '0.5.1'. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => parseInt(x, 10) || 0)
+  const pb = b.split('.').map((x) => parseInt(x, 10) || 0)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d
+  }
+  return 0
+}

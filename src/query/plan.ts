@@ -1,0 +1,127 @@
+import { compileFilter } from '../filter/compile.js'
+import { compile, ident, type CompiledQuery } from '../sql/fragment.js'
+import {
+  nearestTemplate,
+  selectNearest,
+  type NearestShape,
+  type NearestValues,
+} from '../sql/nearest.js'
+import type { LocalSetting, LocalSettings } from '../sql/settings.js'
+import type { TableRef } from '../sql/tables.js'
+import type { CurrentIndex } from '../vector-index/read.js'
+import type { CheckedQuery } from './query-options.js'
+
+/** One statement of a query with the settings local to its transaction. */
+export interface SearchAttempt {
+  readonly statement: CompiledQuery
+  /** Only the settings that differ from what the session already has. */
+  readonly settings: LocalSettings
+}
+
+/**
+ * How one query runs: a first attempt, and the attempts that follow, in order, while the page is
+ * still short of `limit` rows (an approximate index scan can come back short; exact search never
+ * does while that many rows exist).
+ */
+export interface SearchPlan extends SearchAttempt {
+  readonly fallbacks: readonly SearchAttempt[]
+}
+
+/**
+ * The session's own values of the settings a query sets, where vecs knows them (it opened every
+ * connection itself and only ever sets them locally); null where a user's pool or PGlite may have
+ * changed them, so every query sets what it needs.
+ */
+export type SessionDefaults = Readonly<LocalSettings> | null
+
+/** What the server's pgvector can do and what its sessions hold, as far as queries care. */
+export interface ServerFeatures {
+  /** pgvector ≥ 0.8: `hnsw.iterative_scan` and `ivfflat.iterative_scan`. */
+  readonly iterativeScans: boolean
+  readonly sessionDefaults: SessionDefaults
+}
+
+/**
+ * Plans a query against the collection's current index:
+ * - HNSW `ef_search` = max(40, limit) unless given (pgvector's scan returns at most ef_search rows);
+ * - IVFFlat `probes` = round(sqrt(lists)) unless given (pgvector's default of 1 gives poor recall);
+ * - an index scan sees the dead versions of replaced or deleted rows until VACUUM, and a filter
+ *   drops rows after the scan: either can leave the page short. With pgvector ≥ 0.8 an iterative
+ *   scan in relaxed order, re-sorted, keeps scanning until `limit` rows come; whatever is still
+ *   short is redone exactly. A filtered query scans iteratively at once; an unfiltered one only
+ *   after a short page, so the common query stays one plain statement.
+ * - `exact` ranks every matching row: index scans off where an index could serve the measure.
+ * Settings the session already has are left out: with none left, an attempt is one statement.
+ */
+export function planSearch(
+  table: TableRef,
+  q: CheckedQuery,
+  vec: Buffer,
+  index: CurrentIndex | null,
+  features: ServerFeatures,
+): SearchPlan {
+  const covered = index !== null && index.info.measure === q.measure
+  const shape = {
+    measure: q.measure,
+    where: q.filter === null ? null : compileFilter(q.filter, ident('metadata')),
+    includeValue: q.includeValue,
+    includeVector: q.includeVector,
+    includeMetadata: q.includeMetadata,
+  }
+  const values = { vec, limit: q.limit }
+  const attempt = (resort: boolean, settings: LocalSettings): SearchAttempt => ({
+    statement: nearest(table, { ...shape, resort }, values),
+    settings: differing(settings, features.sessionDefaults),
+  })
+  const settings = searchSettings(q, index)
+  if (!covered) return { ...attempt(false, q.exact ? {} : settings), fallbacks: [] }
+  // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
+  const exact = attempt(false, { enable_indexscan: 'off' })
+  if (q.exact) return { ...exact, fallbacks: [] }
+  const plain = attempt(false, settings)
+  const iterative = features.iterativeScans
+    ? attempt(true, { ...settings, [`${index.info.method}.iterative_scan`]: 'relaxed_order' })
+    : null
+  if (q.filter !== null) return { ...(iterative ?? plain), fallbacks: [exact] }
+  return { ...plain, fallbacks: iterative === null ? [exact] : [iterative, exact] }
+}
+
+const templates = new WeakMap<TableRef, Map<string, (values: NearestValues) => CompiledQuery>>()
+
+/**
+ * The nearest-neighbour statement. Without a filter its text depends only on the table and the
+ * shape, so it is rendered once per collection and shape, and a warm query builds no SQL.
+ */
+function nearest(table: TableRef, shape: NearestShape, values: NearestValues): CompiledQuery {
+  if (shape.where !== null) return compile(selectNearest(table, { ...shape, ...values }))
+  const key = `${shape.measure} ${shape.resort} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata}`
+  let byShape = templates.get(table)
+  if (byShape === undefined) templates.set(table, (byShape = new Map()))
+  let fill = byShape.get(key)
+  if (fill === undefined) byShape.set(key, (fill = nearestTemplate(table, shape)))
+  return fill(values)
+}
+
+/** What the query needs of the index it will use; a setting the user gave is always set. */
+function searchSettings(q: CheckedQuery, index: CurrentIndex | null): LocalSettings {
+  const method = index?.info.measure === q.measure ? index.info.method : null
+  const settings: LocalSettings = {}
+  if (method === 'hnsw' || q.efSearch !== undefined) {
+    settings['hnsw.ef_search'] = String(q.efSearch ?? Math.max(40, q.limit))
+  }
+  if (method === 'ivfflat' || q.probes !== undefined) {
+    const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
+    settings['ivfflat.probes'] = String(q.probes ?? Math.max(1, Math.round(Math.sqrt(lists))))
+  }
+  return settings
+}
+
+function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
+  if (defaults === null) return wanted
+  const differ: LocalSettings = {}
+  for (const name in wanted) {
+    const value = wanted[name as LocalSetting]
+    if (defaults[name as LocalSetting] !== value) differ[name as LocalSetting] = value
+  }
+  return differ
+}

@@ -1,0 +1,34 @@
+import { parseJson } from '../json.js'
+import type { FetchedRecord, Metadata, QueryResult } from '../types.js'
+import { vectorFromText } from '../vector.js'
+import type { CheckedQuery } from './query-options.js'
+
+/** A row as the nearest-neighbour statement returns it: metadata as jsonb's text. */
+export interface NearestRow {
+  id: string
+  value?: number
+  vector?: string
+  metadata?: string
+}
+
+/** Ids alone when no include flag is set; else `{ id, value?, vector?, metadata? }`, nearest first. */
+export function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResult[] {
+  if (!q.includeValue && !q.includeVector && !q.includeMetadata) return rows.map((row) => row.id)
+  return rows.map((row) => {
+    const result: QueryResult = { id: row.id }
+    if (q.includeValue) result.value = row.value as number
+    if (q.includeVector) result.vector = vectorFromText(row.vector as string)
+    if (q.includeMetadata) result.metadata = parseMetadata(row.metadata as string)
+    return result
+  })
+}
+
+/** A stored record as `fetch` and `sample` return it. */
+export function recordFromRow(row: { id: string; vec: string; metadata: string }): FetchedRecord {
+  return { id: row.id, vector: vectorFromText(row.vec), metadata: parseMetadata(row.metadata) }
+}
+
+/** Metadata read without changing a number: integers beyond 2^53 become `bigint`. */
+export function parseMetadata(text: string): Metadata {
+  return parseJson(text) as Metadata
+}

@@ -1,0 +1,50 @@
+import type { Backend } from '../backend/backend.js'
+import { executeCompiled } from '../sql/execute.js'
+import { compile, type CompiledQuery } from '../sql/fragment.js'
+import { explain } from '../sql/nearest.js'
+import { setLocal, type LocalSettings } from '../sql/settings.js'
+import type { SearchAttempt, SearchPlan } from './plan.js'
+import type { NearestRow } from './results.js'
+
+/**
+ * Runs a planned query: each attempt as one statement when it needs no settings, else in one
+ * transaction whose BEGIN carries them; the fallbacks only while the page is short.
+ */
+export async function runSearch(
+  db: Backend,
+  plan: SearchPlan,
+  limit: number,
+): Promise<NearestRow[]> {
+  let rows = await runAttempt(db, plan)
+  for (const fallback of plan.fallbacks) {
+    if (rows.length >= limit) break
+    rows = await runAttempt(db, fallback)
+  }
+  return rows
+}
+
+function runAttempt(db: Backend, attempt: SearchAttempt): Promise<NearestRow[]> {
+  const prelude = preludeOf(attempt.settings)
+  if (prelude === '') return executeCompiled<NearestRow>(db, attempt.statement)
+  return db.transaction((tx) => executeCompiled<NearestRow>(tx, attempt.statement), prelude)
+}
+
+/** The plan text of exactly the statement `runSearch` sends first, under the same settings. */
+export async function explainSearch(
+  db: Backend,
+  plan: SearchPlan,
+  analyze: boolean,
+): Promise<string> {
+  return db.transaction(async (tx) => {
+    const lines = await executeCompiled<{ 'QUERY PLAN': string }>(
+      tx,
+      explain(plan.statement, analyze),
+    )
+    return lines.map((line) => line['QUERY PLAN']).join('\n')
+  }, preludeOf(plan.settings))
+}
+
+/** The SET LOCAL statements that ride with BEGIN; none for a query that needs no settings. */
+function preludeOf(settings: LocalSettings): string {
+  return Object.keys(settings).length === 0 ? '' : compile(setLocal(settings)).text
+}

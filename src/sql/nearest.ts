@@ -1,0 +1,88 @@
+import { MEASURE_SPECS } from '../measures.js'
+import type { Measure } from '../types.js'
+import {
+  join,
+  prefix,
+  sql,
+  template,
+  trusted,
+  type CompiledQuery,
+  type Fragment,
+} from './fragment.js'
+import { tableIdent, vectorParam, type TableRef } from './tables.js'
+
+/** What a nearest-neighbour query selects and how. */
+export interface NearestQuery {
+  readonly vec: Buffer
+  readonly measure: Measure
+  readonly limit: number
+  readonly where: Fragment | null
+  readonly includeValue: boolean
+  readonly includeVector: boolean
+  readonly includeMetadata: boolean
+  /** Sort again after the scan: an iterative index scan in relaxed order may return rows slightly out of order. */
+  readonly resort: boolean
+}
+
+/**
+ * `SELECT id[, value][, vector][, metadata] … ORDER BY vec <op> $q LIMIT $n`; with `resort`, that
+ * query runs in a materialized CTE and its rows are ordered by distance again, as pgvector
+ * recommends for `iterative_scan = relaxed_order` (`+ 0`: PostgreSQL 17 and later drop a sort by
+ * the very expression the CTE is ordered by, although the scan returned it out of order). Metadata comes as jsonb's text, which vecs
+ * parses itself so that no number changes on the way.
+ */
+export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
+  const distance = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
+  const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
+  if (!q.resort) {
+    const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
+    return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
+  }
+  const inner = outputColumns(
+    { ...q, includeValue: true },
+    sql`${distance} AS value`,
+    sql`vec AS vector`,
+    metadataText,
+  )
+  return sql`WITH hits AS MATERIALIZED (
+      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit})
+    SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits ORDER BY hits.value + 0`
+}
+
+/** jsonb as text: node-postgres would JSON.parse it and round integers beyond 2^53. */
+export const metadataText = sql`metadata::text AS metadata`
+
+function outputColumns(
+  q: NearestQuery,
+  value: Fragment,
+  vector: Fragment,
+  metadata: Fragment,
+): Fragment {
+  const columns: Fragment[] = [sql`id`]
+  if (q.includeValue) columns.push(value)
+  if (q.includeVector) columns.push(vector)
+  if (q.includeMetadata) columns.push(metadata)
+  return join(columns)
+}
+
+/** `EXPLAIN [ANALYZE]` of a statement, plan as text lines. */
+export function explain(statement: CompiledQuery, analyze: boolean): CompiledQuery {
+  return prefix(
+    sql`EXPLAIN (ANALYZE ${trusted(analyze ? 'true' : 'false')}, FORMAT TEXT)`,
+    statement,
+  )
+}
+
+/** What a nearest-neighbour statement takes at run time; the rest of it is its shape. */
+export type NearestValues = Pick<NearestQuery, 'vec' | 'limit'>
+export type NearestShape = Omit<NearestQuery, keyof NearestValues>
+
+/** `selectNearest` compiled once for a shape; each query only fills in its vector and limit. */
+export function nearestTemplate(
+  t: TableRef,
+  shape: NearestShape,
+): (values: NearestValues) => CompiledQuery {
+  return template<NearestValues>((slot) =>
+    selectNearest(t, { ...shape, vec: slot('vec'), limit: slot('limit') }),
+  )
+}

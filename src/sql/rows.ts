@@ -1,0 +1,103 @@
+import type { CopySource } from '../backend/backend.js'
+import { ident, int, join, sql, type Fragment } from './fragment.js'
+import { metadataText } from './nearest.js'
+import { tableIdent, vectorParam, type TableRef } from './tables.js'
+
+/** A record ready for SQL: vector in pgvector's binary form, metadata as JSON text. */
+export interface EncodedRow {
+  readonly id: string
+  readonly vec: Buffer
+  readonly metadata: string
+}
+
+/**
+ * Insert-or-replace rows that are unique by id. They are written in id order as the server sorts
+ * them, the same order `mergeStage` uses, so concurrent writers lock shared ids in one order.
+ */
+export function upsertRows(t: TableRef, rows: readonly EncodedRow[]): Fragment {
+  const values = rows.map(
+    (r) => sql`(${r.id}::varchar, ${vectorParam(t, r.vec)}, ${r.metadata}::jsonb)`,
+  )
+  return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
+    SELECT id, vec, metadata FROM (VALUES ${join(values)}) AS v (id, vec, metadata) ${idOrder}
+    ${onConflict}`
+}
+
+/**
+ * The one order every write path takes ids in: bytewise (the "C" collation), which JavaScript can
+ * match by comparing UTF-8 bytes, so a COPY sorted in JavaScript and a merge sorted by the server
+ * lock shared ids in the same order.
+ */
+const idOrder = sql`ORDER BY id COLLATE "C"`
+
+const onConflict = sql`ON CONFLICT (id) DO UPDATE SET vec = EXCLUDED.vec, metadata = EXCLUDED.metadata`
+const stage = ident('vecs_upsert_stage')
+
+/**
+ * A staging table for one large upsert; it lives until the transaction ends. Its vectors are
+ * float32 whatever the collection stores: binary COPY delivers pgvector's float32 form, and the
+ * merge converts to halfvec where the collection needs it.
+ */
+export function createStage(t: TableRef): Fragment {
+  return sql`CREATE TEMPORARY TABLE ${stage} (
+    seq int8 NOT NULL, id varchar NOT NULL, vec vector(${int(t.dimension)}) NOT NULL, metadata jsonb NOT NULL)
+    ON COMMIT DROP`
+}
+
+/** Appends rows to the staging table where the backend cannot COPY; `firstSeq` numbers them. */
+export function insertStage(rows: readonly EncodedRow[], firstSeq: number): Fragment {
+  const values = rows.map(
+    (r, i) => sql`(${int(firstSeq + i)}, ${r.id}::varchar, ${r.vec}::vector, ${r.metadata}::jsonb)`,
+  )
+  return sql`INSERT INTO ${stage} (seq, id, vec, metadata) VALUES ${join(values)}`
+}
+
+/** Binary COPY straight into the collection (no seq column): rows that must all be new. */
+export function copyIntoTable(t: TableRef, source: Exclude<CopySource, null>): Fragment {
+  return sql`COPY ${tableIdent(t)} (id, vec, metadata) FROM ${copySourceClause(source)} (FORMAT binary)`
+}
+
+/** Appends binary COPY data (see upsert/copy-binary.ts) to the staging table. */
+export function copyIntoStage(source: Exclude<CopySource, null>): Fragment {
+  return sql`COPY ${stage} (seq, id, vec, metadata) FROM ${copySourceClause(source)} (FORMAT binary)`
+}
+
+function copySourceClause(source: Exclude<CopySource, null>): Fragment {
+  return source === 'stdin' ? sql`STDIN` : sql`'/dev/blob'`
+}
+
+export const savepoint: Fragment = sql`SAVEPOINT vecs_direct_copy`
+export const rollbackToSavepoint: Fragment = sql`ROLLBACK TO SAVEPOINT vecs_direct_copy`
+
+/**
+ * Moves the staged rows into the collection in one statement: the last duplicate of each id wins,
+ * and rows are written in id order, so concurrent writers lock shared ids in the same order.
+ */
+export function mergeStage(t: TableRef): Fragment {
+  const vec = t.type === 'halfvec' ? sql`vec::halfvec` : sql`vec`
+  return sql`INSERT INTO ${tableIdent(t)} (id, vec, metadata)
+    SELECT DISTINCT ON (id COLLATE "C") id, ${vec}, metadata FROM ${stage}
+    ORDER BY id COLLATE "C", seq DESC
+    ${onConflict}`
+}
+
+export function selectByIds(t: TableRef, ids: readonly string[]): Fragment {
+  return sql`SELECT id, vec, ${metadataText} FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[])`
+}
+
+/** `n` rows in an order fixed by `seed` (a hash of id and seed): the same sample for the same seed. */
+export function selectSample(t: TableRef, n: number, seed: string): Fragment {
+  return sql`SELECT id, vec, ${metadataText} FROM ${tableIdent(t)} ORDER BY md5(id || ${seed}), id LIMIT ${n}`
+}
+
+export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
+  return sql`DELETE FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[]) RETURNING id`
+}
+
+export function deleteWhere(t: TableRef, condition: Fragment): Fragment {
+  return sql`DELETE FROM ${tableIdent(t)} WHERE ${condition} RETURNING id`
+}
+
+export function countRows(t: TableRef): Fragment {
+  return sql`SELECT count(*)::int AS count FROM ${tableIdent(t)}`
+}

@@ -1,0 +1,51 @@
+import { int, join, literal, sql, trusted, type Fragment } from './fragment.js'
+
+/** Planner and pgvector settings a query may set for itself, with the kind of value each takes. */
+export const LOCAL_SETTINGS = {
+  'hnsw.ef_search': 'integer',
+  'ivfflat.probes': 'integer',
+  'hnsw.iterative_scan': 'word',
+  'ivfflat.iterative_scan': 'word',
+  enable_indexscan: 'word',
+  maintenance_work_mem: 'word',
+} as const
+export type LocalSetting = keyof typeof LOCAL_SETTINGS
+export type LocalSettings = Partial<Record<LocalSetting, string>>
+
+/**
+ * `SET LOCAL name = value; …` for one transaction (never left on a pooled connection). No
+ * parameters, so it can ride with BEGIN: names come from LOCAL_SETTINGS, integers are checked,
+ * words are plain quoted words (`'relaxed_order'`, `'off'`, `'65536kB'`).
+ */
+export function setLocal(settings: LocalSettings): Fragment {
+  const statements = Object.entries(settings).map(([name, value]) => {
+    const kind = LOCAL_SETTINGS[name as LocalSetting]
+    const setting = kind === 'integer' ? int(Number(value)) : literal(checkWord(value))
+    return sql`SET LOCAL ${trusted(name)} = ${setting}`
+  })
+  return join(statements, sql`; `)
+}
+
+function checkWord(value: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(value)) throw new TypeError('setting values must be plain words')
+  return value
+}
+
+export function setSession(name: string, value: string): Fragment {
+  return sql`SELECT set_config(${name}, ${value}, false)`
+}
+
+export function resetSession(name: 'maintenance_work_mem'): Fragment {
+  return sql`RESET ${trusted(name)}`
+}
+
+export function selectSetting(name: string): Fragment {
+  return sql`SELECT current_setting(${name}) AS setting`
+}
+
+export const selectBackendPid: Fragment = sql`SELECT pg_backend_pid() AS pid`
+
+/** Stops the statement backend `pid` runs (a build whose progress listener failed, say). */
+export function cancelBackend(pid: number): Fragment {
+  return sql`SELECT pg_cancel_backend(${pid})`
+}

@@ -1,0 +1,50 @@
+import type { Adapter } from '../adapter/adapter.js'
+import type { Backend } from '../backend/backend.js'
+import { batchesOf } from '../batches.js'
+import { checkFlag } from '../checks.js'
+import { ArgError } from '../errors.js'
+import { stringifyJson } from '../json.js'
+import { recordParts, type RecordParts } from '../records/parts.js'
+import type { EncodedRow } from '../sql/rows.js'
+import type { TableRef } from '../sql/tables.js'
+import type { UpsertInput, UpsertOptions, UpsertRecord } from '../types.js'
+import { toFloat32, vectorToBinary } from '../vector.js'
+import { adaptRecords } from './adapt-records.js'
+import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './write.js'
+
+/**
+ * Upserts records into a collection: through its adapter unless `skipAdapter`, every record
+ * checked and encoded, then written atomically. An array is in memory already, so all of it is
+ * checked before anything is sent; iterables stream in batches.
+ */
+export async function upsertRecords(
+  db: Backend,
+  table: TableRef,
+  adapter: Adapter<unknown> | null,
+  records: UpsertInput<unknown>,
+  options: UpsertOptions,
+): Promise<void> {
+  if (typeof options !== 'object' || options === null) {
+    throw new ArgError('upsert options must be an object')
+  }
+  const skipAdapter = checkFlag('skipAdapter', options.skipAdapter)
+  if (adapter !== null && !skipAdapter) records = adaptRecords(adapter, records)
+  const encode = (record: UpsertRecord<unknown>) => encodeRecord(recordParts(record), table)
+  if (Array.isArray(records)) {
+    await writeRows(db, table, records.map(encode), options.onProgress)
+    return
+  }
+  const batches = (async function* () {
+    for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
+  })()
+  await writeBatches(db, table, batches, options.onProgress)
+}
+
+/** A record whose vector is checked against the collection and encoded for SQL. */
+function encodeRecord(parts: RecordParts<unknown>, table: TableRef): EncodedRow {
+  return {
+    id: parts.id,
+    vec: vectorToBinary(toFloat32(parts.media, table.dimension)),
+    metadata: stringifyJson(parts.metadata),
+  }
+}

@@ -1,0 +1,157 @@
+import type { Backend, Queryable } from '../backend/backend.js'
+import { ArgError, VecsError } from '../errors.js'
+import { opsClass } from '../measures.js'
+import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
+import { execute } from '../sql/execute.js'
+import type { Fragment } from '../sql/fragment.js'
+import { commentOnIndex, createVectorIndex, dropIndex } from '../sql/indexes.js'
+import { countRows } from '../sql/rows.js'
+import {
+  resetSession,
+  selectBackendPid,
+  selectSetting,
+  setLocal,
+  setSession,
+} from '../sql/settings.js'
+import { lockCollection, type TableRef } from '../sql/tables.js'
+import { lowDataAdvice, warnAdvice } from './advice.js'
+import { defaultLists, IndexArgsHNSW, storageOptions, type IndexArgs } from './args.js'
+import { estimateBuildBytes, settingToKb, workMemForBuild } from './memory.js'
+import { formatIndexName } from './name.js'
+import { formatBuildNote } from './note.js'
+import type { IndexPlan } from './index-options.js'
+import { pollProgress, type ProgressListener } from './progress.js'
+import { readIndex, type CurrentIndex } from './read.js'
+
+/**
+ * Builds the collection's one vector index. In one transaction it drops the old index and builds
+ * the new one, with maintenance_work_mem set for that transaction from an estimate of what the
+ * build needs, so a failed build leaves the previous index in place. With `concurrently` where the
+ * backend can, it builds beside the old index without blocking writes, then drops the old one.
+ */
+export async function buildIndex(
+  db: Backend,
+  table: TableRef,
+  plan: IndexPlan,
+): Promise<CurrentIndex> {
+  const built =
+    plan.concurrently && db.capabilities.concurrentBuilds
+      ? await db.session((s) => buildConcurrently(db, s, table, plan))
+      : await db.transaction((tx) => buildInTransaction(db, tx, table, plan))
+  const lowData = lowDataAdvice(table.name, built)
+  if (lowData !== null) warnAdvice(lowData)
+  return built
+}
+
+async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, plan: IndexPlan) {
+  await execute(tx, lockCollection(table))
+  const existing = await existingIndexes(tx, table, plan)
+  const { name, statement, comment, workMemKb } = await prepare(tx, table, plan, false)
+  await execute(tx, setLocal({ maintenance_work_mem: `${workMemKb}kB` }))
+  for (const row of existing) await execute(tx, dropIndex(table, row.name))
+  await withProgress(db, tx, plan.onProgress, () => create(tx, statement, plan))
+  await execute(tx, commentOnIndex(table, name, comment))
+  return (await readIndex(tx, table)) as CurrentIndex
+}
+
+async function buildConcurrently(db: Backend, s: Queryable, table: TableRef, plan: IndexPlan) {
+  const existing = await existingIndexes(s, table, plan)
+  const { name, statement, comment, workMemKb } = await prepare(s, table, plan, true)
+  await execute(s, setSession('maintenance_work_mem', `${workMemKb}kB`))
+  try {
+    await withProgress(db, s, plan.onProgress, () => create(s, statement, plan))
+  } catch (error) {
+    // A failed concurrent build leaves an INVALID index behind; the old index is untouched.
+    await execute(s, dropIndex(table, name, true)).catch(() => {})
+    throw error
+  } finally {
+    await execute(s, resetSession('maintenance_work_mem')).catch(() => {})
+  }
+  await execute(s, commentOnIndex(table, name, comment))
+  for (const row of existing) await execute(s, dropIndex(table, row.name, true))
+  return (await readIndex(s, table)) as CurrentIndex
+}
+
+async function existingIndexes(
+  db: Queryable,
+  table: TableRef,
+  plan: IndexPlan,
+): Promise<IndexRow[]> {
+  const existing = await execute<IndexRow>(db, selectVectorIndexes(table.schema, table.name))
+  if (existing.length > 0 && !plan.replace) {
+    throw new ArgError('the collection has a vector index and replace is false')
+  }
+  return existing
+}
+
+/**
+ * Rows now, the arguments (IVFFlat lists from the rows when not given), the statement, the note
+ * kept in the index's comment, and the memory to ask for.
+ */
+async function prepare(db: Queryable, table: TableRef, plan: IndexPlan, concurrently: boolean) {
+  const [count] = await execute<{ count: number }>(db, countRows(table))
+  const rows = count?.count ?? 0
+  const args: IndexArgs =
+    plan.args ??
+    (plan.method === 'hnsw' ? IndexArgsHNSW() : { method: 'ivfflat', nLists: defaultLists(rows) })
+  const [setting] = await execute<{ setting: string }>(db, selectSetting('maintenance_work_mem'))
+  const estimate = estimateBuildBytes({ rows, dimension: table.dimension, type: table.type, args })
+  const ops = opsClass(table.type, plan.measure)
+  const name = formatIndexName(ops, args)
+  const definition = { method: args.method, opsClass: ops, storage: storageOptions(args) }
+  return {
+    name,
+    statement: createVectorIndex(table, name, definition, concurrently),
+    comment: formatBuildNote({ rows, autoLists: plan.method === 'ivfflat' && plan.args === null }),
+    workMemKb: workMemForBuild(
+      estimate,
+      settingToKb(setting?.setting ?? '64MB'),
+      plan.maxMaintenanceWorkMem,
+    ),
+  }
+}
+
+/** Runs the CREATE INDEX, turning pgvector's out-of-memory refusal into advice. */
+async function create(db: Queryable, statement: Fragment, plan: IndexPlan): Promise<void> {
+  try {
+    await execute(db, statement)
+  } catch (error) {
+    const memory = /memory required is (\d+) MB/.exec((error as Error).message)
+    if (!memory) throw error
+    throw new VecsError(
+      `the index build needs about ${memory[1]} MB of maintenance_work_mem, more than maxMaintenanceWorkMem ` +
+        `allows (${Math.round(plan.maxMaintenanceWorkMem / 2 ** 20)} MB): raise it, or use fewer lists`,
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * Reports build progress. Where the backend has other sessions, a second connection polls
+ * pg_stat_progress_create_index while the build runs; PGlite runs the build on this thread, so it
+ * reports the start and the end. A listener's error fails the build either way, so the call
+ * rejects and its transaction ends.
+ */
+async function withProgress(
+  db: Backend,
+  build: Queryable,
+  listener: ProgressListener | undefined,
+  run: () => Promise<void>,
+): Promise<void> {
+  if (!listener) return run()
+  if (db.capabilities.buildProgress === 'start-end') {
+    listener({ phase: 'building index', percent: 0 })
+    await run()
+    listener({ phase: 'building index', percent: 100 })
+    return
+  }
+  const [row] = await execute<{ pid: number }>(build, selectBackendPid)
+  const stop = pollProgress(db, row?.pid as number, listener)
+  const failed = await run().then(
+    () => null,
+    (error: unknown) => ({ error }),
+  )
+  const failure = stop() ?? failed
+  if (failure !== null) throw failure.error
+  listener({ phase: 'done', percent: 100 })
+}

@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Queryable } from '../backend/backend.js'
+import { selectBuildProgress, type ProgressRow } from '../sql/catalog.js'
+import { execute } from '../sql/execute.js'
+import { cancelBackend } from '../sql/settings.js'
+
+/** A build's progress: the phase as the server names it, and percent done where it can tell. */
+export interface IndexProgress {
+  phase: string
+  percent: number | null
+}
+
+export type ProgressListener = (progress: IndexProgress) => void
+
+/** What a listener threw, kept to be thrown where the caller of the build sees it. */
+export interface ListenerFailure {
+  readonly error: unknown
+}
+
+const POLL_MS = 250
+
+/**
+ * Polls `pg_stat_progress_create_index` for the build running in backend `pid`, on another
+ * connection than the build's own, and reports each change. A listener that throws stops the
+ * polling and cancels the build (the call is failing anyway), and its error is kept: it would
+ * otherwise escape as an unhandled rejection, which ends a Node process. Returns a function that
+ * stops polling and returns that failure, if any. It does not wait for a poll under way: where the
+ * server serialises sessions (PGlite served over a socket), that poll waits for the build's own
+ * transaction, which waits for this.
+ */
+export function pollProgress(
+  db: Queryable,
+  pid: number,
+  listener: ProgressListener,
+): () => ListenerFailure | null {
+  const stop = new AbortController()
+  let failure: ListenerFailure | null = null
+  let last = ''
+  const poll = async () => {
+    while (!stop.signal.aborted) {
+      const [row] = await execute<ProgressRow>(db, selectBuildProgress(pid)).catch(() => [])
+      const progress = row ? toProgress(row) : null
+      const key = progress ? `${progress.phase}:${progress.percent}` : ''
+      if (progress && key !== last && !stop.signal.aborted) {
+        try {
+          listener(progress)
+        } catch (error) {
+          failure = { error }
+          // A cancel that arrives after the build ended finds the session idle, where it has no effect.
+          await execute(db, cancelBackend(pid)).catch(() => {})
+          return
+        }
+      }
+      last = key
+      await sleep(POLL_MS, undefined, { signal: stop.signal }).catch(() => {})
+    }
+  }
+  void poll()
+  return () => {
+    stop.abort()
+    return failure
+  }
+}
+
+function toProgress(row: ProgressRow): IndexProgress {
+  const [done, total] =
+    row.tuplesTotal > 0 ? [row.tuplesDone, row.tuplesTotal] : [row.blocksDone, row.blocksTotal]
+  const percent = total > 0 ? Math.min(100, Math.round((1000 * done) / total) / 10) : null
+  return { phase: row.phase, percent }
+}

@@ -1,0 +1,63 @@
+/**
+ * A progress listener that throws fails the build cleanly on every backend: `createIndex`
+ * rejects with the listener's error (never an unhandled rejection, which ends a Node process),
+ * the build's transaction ends, and the previous index stays.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Collection } from '../src/index.js'
+import { describeEachBackend } from './backends.js'
+import { randomVectors } from './support/data.js'
+
+describeEachBackend('index build progress listeners', (b) => {
+  const filled = async (n: number): Promise<Collection> => {
+    const c = await b.client.getOrCreateCollection(b.uniqueName(), { dimension: 16 })
+    await c.upsert(randomVectors(n, 16, 5).map((v, i) => [`v${i}`, v]))
+    return c
+  }
+
+  const vectorIndexes = async (c: Collection) =>
+    (
+      await b.raw<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexdef ~ 'USING (hnsw|ivfflat)'`,
+        [c.schema, c.name],
+      )
+    )[0]?.n
+
+  for (const concurrently of [false, true]) {
+    test(`a throwing onProgress rejects createIndex and keeps the old index (concurrently: ${concurrently})`, async () => {
+      const c = await filled(20_000)
+      await c.createIndex({ method: 'ivfflat' })
+      const before = await c.getIndex()
+      const failure = new Error('the listener failed')
+      let calls = 0
+      const unhandled: unknown[] = []
+      const onUnhandled = (reason: unknown) => unhandled.push(reason)
+      process.on('unhandledRejection', onUnhandled)
+      try {
+        await assert.rejects(
+          c.createIndex({
+            method: 'hnsw',
+            concurrently,
+            onProgress: () => {
+              calls++
+              throw failure
+            },
+          }),
+          (error) => error === failure,
+        )
+        // Long enough for a stray poll or rejection to surface.
+        await new Promise((resolve) => setTimeout(resolve, 600))
+      } finally {
+        process.off('unhandledRejection', onUnhandled)
+      }
+      assert.deepEqual(unhandled, [])
+      assert.equal(calls, 1)
+      assert.deepEqual(await c.getIndex(), before)
+      assert.equal(await vectorIndexes(c), 1)
+      assert.equal(await c.count(), 20_000)
+      await c.createIndex({ method: 'hnsw', concurrently })
+      assert.equal((await c.getIndex())?.method, 'hnsw')
+    })
+  }
+})
