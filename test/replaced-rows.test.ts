@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Collection } from '../src/index.js'
+import type { Collection, Filter } from '../src/index.js'
 import { describeEachBackend } from './backends.js'
 import { exactNearest } from './support/data.js'
 import { loadGlove } from './support/glove.js'
@@ -31,7 +31,7 @@ describeEachBackend('queries after rows are replaced', (b) => {
     return c
   }
 
-  async function measure(c: Collection, filters?: object) {
+  async function measure(c: Collection, filters?: Filter) {
     let short = 0
     let hits = 0
     for (const q of queries) {

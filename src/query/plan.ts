@@ -83,6 +83,10 @@ export function planSearch(
     ? attempt(true, { ...settings, [`${index.info.method}.iterative_scan`]: 'relaxed_order' })
     : null
   if (q.filter !== null) return { ...(iterative ?? plain), fallbacks: [exact] }
+  // An efSearch below the limit asks for a page pgvector's scan cannot fill: the caller's choice
+  // (a recall sweep, say), so it is not redone.
+  if (q.efSearch !== undefined && q.efSearch < q.limit && index.info.method === 'hnsw')
+    return { ...plain, fallbacks: [] }
   return { ...plain, fallbacks: iterative === null ? [exact] : [iterative, exact] }
 }
 

@@ -50,6 +50,11 @@ test('a short unfiltered page is retried by an iterative scan, then exactly', ()
   )
 })
 
+test("an efSearch below the limit is the caller's choice and is not redone", () => {
+  assert.deepEqual(plan({ limit: 11, efSearch: 1 }, hnsw).fallbacks, [])
+  assert.equal(plan({ limit: 11, efSearch: 11 }, hnsw).fallbacks.length, 2)
+})
+
 test('exact queries and queries no index serves have nothing to fall back to', () => {
   assert.deepEqual(plan({ exact: true }, hnsw).fallbacks, [])
   assert.deepEqual(plan({ exact: true }, hnsw).settings, { enable_indexscan: 'off' })
