@@ -26,7 +26,10 @@ describeEachBackend('index build progress listeners', (b) => {
 
   for (const concurrently of [false, true]) {
     test(`a throwing onProgress rejects createIndex and keeps the old index (concurrently: ${concurrently})`, async () => {
-      const c = await filled(20_000)
+      // A server polls its progress while it builds, so its build must last a while; PGlite, here or
+      // served, builds in one step that blocks its only session, and a small table shows the same.
+      const rows = b.name === 'server' ? 20_000 : 4_000
+      const c = await filled(rows)
       await c.createIndex({ method: 'ivfflat' })
       const before = await c.getIndex()
       const failure = new Error('the listener failed')
@@ -55,7 +58,7 @@ describeEachBackend('index build progress listeners', (b) => {
       assert.equal(calls, 1)
       assert.deepEqual(await c.getIndex(), before)
       assert.equal(await vectorIndexes(c), 1)
-      assert.equal(await c.count(), 20_000)
+      assert.equal(await c.count(), rows)
       await c.createIndex({ method: 'hnsw', concurrently })
       assert.equal((await c.getIndex())?.method, 'hnsw')
     })
