@@ -13,6 +13,9 @@ export const ERROR_CODES = [
   'VECS_MISSING_DEPENDENCY',
   'VECS_LOCKED',
   'VECS_UNREPRESENTABLE',
+  'VECS_CONNECTION_LOST',
+  'VECS_STORAGE_FULL',
+  'VECS_DATABASE_DAMAGED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -78,4 +81,26 @@ export class DatabaseLocked extends VecsError {
  */
 export class UnrepresentableValue extends VecsError {
   override readonly code: ErrorCode = 'VECS_UNREPRESENTABLE'
+}
+
+/**
+ * The connection to the database was lost or refused mid-call: a server restart, a failover, a
+ * terminated backend, a network cut. The call's transaction did not commit, so nothing of it was
+ * written; the client reconnects by itself, and the call can be retried.
+ */
+export class ConnectionLost extends VecsError {
+  override readonly code: ErrorCode = 'VECS_CONNECTION_LOST'
+}
+
+/** The database's disk is full: nothing of the call was written; free space and retry. */
+export class StorageFull extends VecsError {
+  override readonly code: ErrorCode = 'VECS_STORAGE_FULL'
+}
+
+/**
+ * The database's files are damaged (PostgreSQL found a corrupted page): restore from a backup, or
+ * on a server see PostgreSQL's documentation on corruption. The driver's error is the `cause`.
+ */
+export class DatabaseDamaged extends VecsError {
+  override readonly code: ErrorCode = 'VECS_DATABASE_DAMAGED'
 }

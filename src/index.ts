@@ -27,6 +27,9 @@ export {
   MissingDependency,
   DatabaseLocked,
   UnrepresentableValue,
+  ConnectionLost,
+  StorageFull,
+  DatabaseDamaged,
   ERROR_CODES,
 } from './errors.js'
 export type { ErrorCode } from './errors.js'

@@ -17,6 +17,9 @@ export const EXIT_CODES = {
   VECS_MISSING_DEPENDENCY: 6,
   VECS_LOCKED: 7,
   VECS_UNREPRESENTABLE: 8,
+  VECS_CONNECTION_LOST: 9,
+  VECS_STORAGE_FULL: 10,
+  VECS_DATABASE_DAMAGED: 11,
 } as const satisfies Record<ErrorCode | 'VECS_USAGE', number>
 
 export function exitCodeOf(code: ErrorCode): number {

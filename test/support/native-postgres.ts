@@ -19,12 +19,25 @@ import { dirname, join, relative, sep } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 
-/** A throwaway PostgreSQL cluster without pgvector, reachable over TCP on 127.0.0.1. */
+/**
+ * A throwaway PostgreSQL cluster, reachable over TCP on 127.0.0.1: without pgvector by default,
+ * with it when asked (`{ pgvector: true }`, where the installation has it).
+ */
 export interface NativePostgres {
   readonly url: string
   /** The server's major version, e.g. '15'. */
   readonly major: string
+  /** Stops the server and removes the cluster. */
   stop(): Promise<void>
+  /** Stops the server as a crash or failover does (`pg_ctl stop -m immediate`); the data stays. */
+  kill(): Promise<void>
+  /** Starts the killed server again on the same port and data. */
+  restart(): Promise<void>
+}
+
+export interface NativePostgresOptions {
+  /** Run the installation as it is, pgvector included; without pgvector installed, a skip. */
+  readonly pgvector?: boolean
 }
 
 /** Debian's PostgreSQL 15 unless VECS_TEST_PG_BIN names another installation's bin dir. */
@@ -38,9 +51,13 @@ const LOG_TAIL_LINES = 20
 const RM_OPTIONS = { recursive: true, force: true, maxRetries: 5 } as const
 
 /** Why startNativePostgres() cannot run on this machine (callers skip with it), or null. */
-export function nativePostgresSkipReason(): string | null {
+export function nativePostgresSkipReason(options: NativePostgresOptions = {}): string | null {
   const found = installation()
-  return typeof found === 'string' ? found : null
+  if (typeof found === 'string') return found
+  if (options.pgvector && !existsSync(join(found.shareDir, 'extension', 'vector.control'))) {
+    return `pgvector is not installed into the PostgreSQL in ${BIN_DIR} (../shared/tools/native-pg.sh installs it)`
+  }
+  return null
 }
 
 /**
@@ -52,18 +69,27 @@ export function nativePostgresSkipReason(): string | null {
  * const server = await startNativePostgres()
  * try { await useDatabase(server.url) } finally { await server.stop() }
  */
-export async function startNativePostgres(): Promise<NativePostgres> {
+export async function startNativePostgres(
+  options: NativePostgresOptions = {},
+): Promise<NativePostgres> {
+  const reason = nativePostgresSkipReason(options)
+  if (reason !== null) throw new Error(reason)
   const install = requireInstallation()
-  const cluster = await createCluster(await binDirWithoutPgvector(install))
+  const binDir = options.pgvector ? install.binDir : await binDirWithoutPgvector(install)
+  const cluster = await createCluster(binDir)
   try {
     if (cluster.runAs !== null) await chownToUser(cluster.root, cluster.runAs)
     await run(cluster, 'initdb', initdbArgs(cluster))
-    const server = await startServer(cluster)
+    let server = await startServer(cluster)
     let stopping: Promise<void> | undefined
     return {
       url: `postgresql://${OS_USER}@127.0.0.1:${server.port}/postgres`,
       major: install.major,
       stop: () => (stopping ??= stopCluster(cluster, server.child)),
+      kill: () => killServer(cluster, server.child),
+      async restart() {
+        server = await startServer(cluster, server.port)
+      },
     }
   } catch (error) {
     await removeDir(cluster.root)
@@ -241,9 +267,9 @@ function initdbArgs(cluster: Cluster): string[] {
   ]
 }
 
-async function startServer(cluster: Cluster): Promise<Server> {
+async function startServer(cluster: Cluster, samePort?: number): Promise<Server> {
   for (let attempt = 1; ; attempt++) {
-    const port = await findFreePort()
+    const port = samePort ?? (await findFreePort())
     const child = await spawnServer(cluster, port)
     const outcome = await waitUntilReady(cluster, port, child)
     if (outcome === 'ready') return { child, port }
@@ -263,7 +289,9 @@ async function startServer(cluster: Cluster): Promise<Server> {
 async function spawnServer(cluster: Cluster, port: number): Promise<ChildProcess> {
   const args = [
     ...['-D', cluster.dataDir, '-p', String(port), '-k', cluster.root],
-    ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+    // fsync off: the OS keeps what a killed server wrote. synchronous_commit stays on, so a commit
+    // the client saw survives kill() as it would a crash.
+    ...['-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
     ...['-c', 'full_page_writes=off', '-c', 'shared_buffers=16MB', '-c', 'max_connections=50'],
   ]
   const log = await open(cluster.logFile, 'w')
@@ -305,13 +333,16 @@ async function isReady(cluster: Cluster, port: number): Promise<boolean> {
 }
 
 async function stopCluster(cluster: Cluster, child: ChildProcess): Promise<void> {
-  if (isRunning(child)) {
-    // Referenced again while we wait: an unref'd child's 'exit' alone would not keep the loop alive.
-    child.ref()
-    await run(cluster, 'pg_ctl', ['stop', '-D', cluster.dataDir, '-m', 'immediate', '-w'])
-    await exited(child)
-  }
+  await killServer(cluster, child)
   await removeDir(cluster.root)
+}
+
+async function killServer(cluster: Cluster, child: ChildProcess): Promise<void> {
+  if (!isRunning(child)) return
+  // Referenced again while we wait: an unref'd child's 'exit' alone would not keep the loop alive.
+  child.ref()
+  await run(cluster, 'pg_ctl', ['stop', '-D', cluster.dataDir, '-m', 'immediate', '-w'])
+  await exited(child)
 }
 
 function findFreePort(): Promise<number> {
