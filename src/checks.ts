@@ -23,6 +23,17 @@ export function checkFlag(name: string, value: unknown, fallback = false): boole
   return value
 }
 
+/** A callback option: `undefined` when not given, else `ArgError` "`name` must be a function". */
+export function checkCallback<F extends (...args: never[]) => unknown>(
+  name: string,
+  value: F | undefined,
+): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ArgError(`${name} must be a function`)
+  }
+  return value
+}
+
 /**
  * Refuses option names that `keys` does not list: a typo would otherwise be ignored silently.
  * Build `keys` with `optionKeys`, so the list is checked against the options' interface.
@@ -45,9 +56,14 @@ export function optionKeys<T>() {
   ): ReadonlySet<string> => new Set(Object.keys(keys))
 }
 
-/** Collection and schema names: 1..63 bytes (Postgres' limit), no leading `_`, no NUL. */
+/**
+ * Collection and schema names: 1..63 bytes (Postgres' limit), no leading `_`, no NUL, and valid
+ * UTF-16: a lone surrogate has no UTF-8 form, and the drivers would send U+FFFD in its place, so
+ * the table would be made under another name than the one asked for.
+ */
 export function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string') throw new ArgError(`${what} must be a string`)
+  if (!name.isWellFormed()) throw new ArgError(`${what} must be valid UTF-8 (no lone surrogates)`)
   const bytes = Buffer.byteLength(name, 'utf8')
   if (bytes < 1 || bytes > 63) throw new ArgError(`${what} must be 1 to 63 bytes long`)
   if (name.startsWith('_')) throw new ArgError(`${what} must not start with "_"`)

@@ -193,7 +193,7 @@ export class Collection<M = Vector> {
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
   async getIndex(): Promise<IndexInfo | null> {
-    this.#index = cacheIndex(readIndex(this.#db, this.#table))
+    this.#index = this.#readIndex()
     return (await this.#index.promise)?.info ?? null
   }
 
@@ -242,8 +242,17 @@ export class Collection<M = Vector> {
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {
-    this.#index ??= cacheIndex(readIndex(this.#db, this.#table))
+    this.#index ??= this.#readIndex()
     return this.#index.promise
+  }
+
+  /** Reads the index into the cache; a read that fails (a lost connection) is not kept. */
+  #readIndex(): IndexCache {
+    const cache = cacheIndex(readIndex(this.#db, this.#table))
+    cache.promise.catch(() => {
+      if (this.#index === cache) this.#index = undefined
+    })
+    return cache
   }
 }
 

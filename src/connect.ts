@@ -1,9 +1,10 @@
 import { MIN_VECTOR_VERSION, type Backend } from './backend/backend.js'
 import { openBackend, type Location } from './backend/open.js'
 import type { PgOptions } from './backend/pg.js'
-import { checkName } from './checks.js'
+import { checkFlag, checkInteger, checkKeys, checkName, optionKeys } from './checks.js'
 import { Client } from './client.js'
-import { ExtensionUnavailable, VecsError } from './errors.js'
+import { ArgError, ExtensionUnavailable, VecsError } from './errors.js'
+import { isPlainObject } from './json.js'
 import type { SessionDefaults } from './query/plan.js'
 import * as catalog from './sql/catalog.js'
 import { execute } from './sql/execute.js'
@@ -33,7 +34,7 @@ export async function createClient(
   location?: Location,
   options: ClientOptions = {},
 ): Promise<Client> {
-  const schema = checkName(options.schema ?? 'vecs', 'schema')
+  const schema = checkClientOptions(options)
   const db = await openBackend(location, options)
   try {
     const vectorVersion = await ensureVector(db)
@@ -50,6 +51,48 @@ export async function createClient(
   }
 }
 
+const CLIENT_KEYS = optionKeys<ClientOptions>()({
+  schema: true,
+  assumeDefaultSettings: true,
+  poolSize: true,
+  ssl: true,
+  statementTimeout: true,
+  connectionTimeoutMillis: true,
+  idleTimeoutMillis: true,
+  applicationName: true,
+})
+
+// PostgreSQL's statement_timeout and Node's timers both take at most a 32-bit count of milliseconds.
+const MAX_MILLIS = 2_147_483_647
+const MILLIS_OPTIONS = ['statementTimeout', 'connectionTimeoutMillis', 'idleTimeoutMillis'] as const
+
+/**
+ * Checks every option before anything opens, returning the schema: node-postgres would fail on a
+ * wrong type with a TypeError deep in a call, or ignore it. A pool of more than 10,000 connections
+ * is beyond any server's max_connections, so it is taken for a mistake.
+ */
+function checkClientOptions(options: unknown): string {
+  if (typeof options !== 'object' || options === null) {
+    throw new ArgError('createClient options must be an object')
+  }
+  checkKeys('createClient', options, CLIENT_KEYS)
+  const given = options as ClientOptions
+  if (given.poolSize !== undefined)
+    checkInteger('poolSize', given.poolSize, { min: 1, max: 10_000 })
+  for (const name of MILLIS_OPTIONS) {
+    if (given[name] !== undefined) checkInteger(name, given[name], { min: 0, max: MAX_MILLIS })
+  }
+  if (given.applicationName !== undefined && typeof given.applicationName !== 'string') {
+    throw new ArgError('applicationName must be a string')
+  }
+  const ssl = given.ssl
+  if (ssl !== undefined && typeof ssl !== 'boolean' && !isPlainObject(ssl)) {
+    throw new ArgError('ssl must be a boolean or an object of TLS options')
+  }
+  checkFlag('assumeDefaultSettings', given.assumeDefaultSettings)
+  return checkName(given.schema ?? 'vecs', 'schema')
+}
+
 /** pgvector present and recent enough, installing it where the server allows. Returns its version. */
 async function ensureVector(db: Backend): Promise<string> {
   const help = db.capabilities.vectorHelp
@@ -60,6 +103,8 @@ async function ensureVector(db: Backend): Promise<string> {
     try {
       await execute(db, createVectorExtension)
     } catch (error) {
+      // A lost connection or a full disk is not pgvector's fault: it stays as it is.
+      if (error instanceof VecsError) throw error
       throw new ExtensionUnavailable(`${help.createFailed} (${(error as Error).message})`, {
         cause: error,
       })

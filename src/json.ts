@@ -8,6 +8,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
+ * How deep arrays and objects may nest in metadata and in filter values, counting the outermost.
+ * jsonb's parser recurses once per level: a server refuses some tens of thousands of levels
+ * (`max_stack_depth`), and PGlite hangs at 15,000 (its WASM stack), while both take 10,000. 100 is
+ * far inside both and keeps every walk over the value, here and in JSON.stringify, shallow.
+ */
+export const MAX_JSON_DEPTH = 100
+
+/**
  * Whether PostgreSQL can store this string in text or jsonb: no U+0000, and no lone UTF-16
  * surrogate (it cannot be encoded as UTF-8). Checked up front so the error is ours, not the driver's,
  * which would quote the value.

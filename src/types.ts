@@ -69,7 +69,10 @@ export const IndexMethod = {
 export interface UpsertOptions {
   /** Pass raw vectors past the collection's adapter. */
   skipAdapter?: boolean
-  /** Called after each batch is written (inside the call's transaction) with the rows written so far. */
+  /**
+   * Called after each batch is written (inside the call's transaction) with the rows written so
+   * far. If it throws, the upsert rejects with that error and writes nothing.
+   */
   onProgress?: (rowsWritten: number) => void
 }
 

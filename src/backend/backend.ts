@@ -58,18 +58,28 @@ export interface Backend extends Queryable {
 export type BackendKind = 'pglite' | 'postgres'
 
 /** The members of a node-postgres `Pool` that vecs calls (a user's own pool fits). */
-export interface PgPoolLike {
+export interface PgPoolLike extends ErrorEvents {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   connect(): Promise<PgClientLike>
   end(): Promise<void>
 }
 
 /** The members of a node-postgres client that vecs calls. */
-export interface PgClientLike {
+export interface PgClientLike extends ErrorEvents {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   /** A submittable such as pg-copy-streams' COPY stream: node-postgres returns it, running. */
   query<S extends NodeJS.WritableStream>(submittable: S): S
   release?(err?: Error | boolean): void
+}
+
+/**
+ * node-postgres pools and clients emit 'error' when their connection dies (a restart, a terminated
+ * backend), and an 'error' nobody listens to ends the process. Optional: a stand-in without events
+ * has nothing to emit.
+ */
+export interface ErrorEvents {
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  off?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /** The members of a PGlite instance that vecs needs to wrap one the user already has. */

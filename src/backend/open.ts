@@ -20,13 +20,37 @@ export async function openBackend(
     return (await import('./pglite.js')).openPGlite(null)
   }
   if (typeof location === 'string') return openString(location, options)
-  if (isObject(location) && 'pool' in location && location.pool) {
-    return (await import('./pg.js')).pgBackend(location.pool, false)
+  const handle = checkHandle(location)
+  if ('pool' in handle) return (await import('./pg.js')).pgBackend(handle.pool, false)
+  return (await import('./pglite.js')).wrapPGlite(handle.pglite)
+}
+
+/**
+ * A `{ pool }` or `{ pglite }` location, its handle checked for the members vecs calls, so that a
+ * wrong object is an ArgError here rather than a TypeError in the middle of the first query.
+ */
+function checkHandle(location: unknown): { pool: PgPoolLike } | { pglite: PGliteLike } {
+  const keys = isObject(location) && !Array.isArray(location) ? Object.keys(location) : []
+  const [key] = keys
+  if (keys.length !== 1 || (key !== 'pool' && key !== 'pglite')) {
+    throw new ArgError('location must be a URL, a directory, { pool } or { pglite }')
   }
-  if (isObject(location) && 'pglite' in location && location.pglite) {
-    return (await import('./pglite.js')).wrapPGlite(location.pglite)
+  const handle = (location as Record<string, unknown>)[key]
+  if (key === 'pool' && hasMethods(handle, ['connect', 'query'])) {
+    return { pool: handle as PgPoolLike }
   }
-  throw new ArgError('location must be a URL, a directory, { pool } or { pglite }')
+  if (key === 'pglite' && hasMethods(handle, ['execProtocolStream', 'close'])) {
+    return { pglite: handle as PGliteLike }
+  }
+  throw new ArgError(
+    key === 'pool'
+      ? '{ pool } must be a node-postgres Pool'
+      : '{ pglite } must be a PGlite instance',
+  )
+}
+
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  return isObject(value) && names.every((name) => typeof Reflect.get(value, name) === 'function')
 }
 
 async function openString(location: string, options: PgOptions): Promise<Backend> {

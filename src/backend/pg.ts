@@ -7,6 +7,7 @@ import {
   type PgPoolLike,
   type Queryable,
 } from './backend.js'
+import { typedDriverError } from './driver-errors.js'
 import { queryableOf, runTransaction } from './session.js'
 
 /** What node-postgres pool options vecs passes through (see the README's "Connecting"). */
@@ -31,32 +32,46 @@ export async function openPgUrl(url: string, options: PgOptions): Promise<Backen
     idleTimeoutMillis: options.idleTimeoutMillis,
     application_name: options.applicationName ?? 'vecs',
   })
-  // An idle client that errors (server restart) must not crash the process; the pool drops it.
-  pool.on('error', () => {})
-  try {
-    return await pgBackend(pool, true)
-  } catch (error) {
-    await pool.end().catch(() => {})
-    throw error
-  }
+  return pgBackend(pool, true)
 }
 
-/** A server backend over a pool; `owned` pools are ended by `close()`, a user's own pool is not. */
+/**
+ * A server backend over a pool; `owned` pools are ended by `close()`, a user's own pool is not.
+ *
+ * The pool emits 'error' when the server closes one of its idle connections (a restart, a
+ * failover, pg_terminate_backend), and with no listener that error ends the process. So from here
+ * to `close()` vecs listens on the pool too, also on a user's own: their connections may be ones
+ * vecs used, and the pool has already dropped the dead one, so there is nothing to do but not
+ * crash. A user's own listeners stay and still hear every error; vecs removes only its own.
+ */
 export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backend> {
-  const { rows } = await pool.query('SELECT version() AS version')
-  // PGlite speaks the wire protocol but cannot COPY FROM STDIN (it aborts the whole instance).
-  const servedPGlite = /PGlite/.test(String((rows[0] as { version?: unknown })?.version))
+  pool.on?.('error', ignoreIdleError)
+  const close = async () => {
+    try {
+      if (owned) await pool.end()
+    } finally {
+      pool.off?.('error', ignoreIdleError)
+    }
+  }
+  let servedPGlite: boolean
+  try {
+    const { rows } = await pool.query('SELECT version() AS version')
+    // PGlite speaks the wire protocol but cannot COPY FROM STDIN (it aborts the whole instance).
+    servedPGlite = /PGlite/.test(String((rows[0] as { version?: unknown })?.version))
+  } catch (error) {
+    await close().catch(() => {})
+    throw typedDriverError(error)
+  }
   const onOneClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
-    const client = await pool.connect()
+    const held = await checkOut(pool)
     let failed = false
     try {
-      return await fn(queryableOf(client, copyFromStdin))
+      return await fn(queryableOf(held.client, copyFromStdin))
     } catch (error) {
       failed = true
       throw error
     } finally {
-      // A connection that failed may hold settings or be broken: do not pool it again.
-      client.release?.(failed)
+      held.release(failed)
     }
   }
   return {
@@ -68,22 +83,23 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       vectorHelp: SERVER_VECTOR_HELP,
     },
     async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
-      const result = await pool.query(text, values as unknown[])
-      return result.rows as R[]
+      try {
+        return (await pool.query(text, values as unknown[])).rows as R[]
+      } catch (error) {
+        throw typedDriverError(error)
+      }
     },
     ownsSessions: owned,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T> {
-      const client = await pool.connect()
-      const outcome = await runTransaction(client, copyFromStdin, fn, prelude)
-      client.release?.('error' in outcome && outcome.broken)
+      const held = await checkOut(pool)
+      const outcome = await runTransaction(held.client, copyFromStdin, fn, prelude)
+      held.release('error' in outcome && outcome.broken)
       if ('error' in outcome) throw outcome.error
       return outcome.result
     },
     session: onOneClient,
     copyFrom: (text, data) => onOneClient((q) => q.copyFrom(text, data)),
-    async close(): Promise<void> {
-      if (owned) await pool.end()
-    },
+    close,
   }
 }
 
@@ -100,4 +116,42 @@ const SERVER_VECTOR_HELP = {
 async function copyFromStdin(client: PgClientLike, text: string, data: readonly Uint8Array[]) {
   const { from } = await import('pg-copy-streams')
   await pipeline(Readable.from(data), client.query(from(text)))
+}
+
+/** The pool has dropped the idle connection that failed; see `pgBackend`. */
+function ignoreIdleError(): void {}
+
+/** A client checked out of the pool, and how to give it back. */
+interface Held {
+  readonly client: PgClientLike
+  /** Returns the client; a failed or broken one is closed by the pool, not reused. */
+  release(failed: boolean): void
+}
+
+/**
+ * Checks a client out, listening for its 'error' for as long as vecs holds it: a checked-out
+ * client has no pool listener, and its connection ending (a terminated backend, a server killed
+ * mid-statement) emits 'error' beside failing the statement. A client that emitted one is
+ * released with that error, which makes the pool discard it.
+ */
+async function checkOut(pool: PgPoolLike): Promise<Held> {
+  let client: PgClientLike
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw typedDriverError(error)
+  }
+  let lost: Error | null = null
+  const onError = (error: Error) => {
+    lost ??= error
+  }
+  client.on?.('error', onError)
+  return {
+    client,
+    release(failed) {
+      client.off?.('error', onError)
+      // A connection that failed may hold settings or be broken: do not pool it again.
+      client.release?.(lost ?? failed)
+    },
+  }
 }

@@ -1,4 +1,5 @@
 import type { PgClientLike, Queryable } from './backend.js'
+import { typedCommitError, typedDriverError } from './driver-errors.js'
 
 /** How a backend feeds binary data to a COPY statement on one client. */
 export type CopyFn = (
@@ -7,21 +8,30 @@ export type CopyFn = (
   data: readonly Uint8Array[],
 ) => Promise<void>
 
-/** A node-postgres client seen as a `Queryable`. */
+/** A node-postgres client seen as a `Queryable`; a lost connection or a full disk arrives typed. */
 export function queryableOf(client: PgClientLike, copy: CopyFn): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-      const result = await client.query(text, values as unknown[])
-      return result.rows as R[]
+      try {
+        const result = await client.query(text, values as unknown[])
+        return result.rows as R[]
+      } catch (error) {
+        throw typedDriverError(error)
+      }
     },
-    copyFrom: (text, data) => copy(client, text, data),
+    copyFrom: (text, data) =>
+      copy(client, text, data).catch((error: unknown) => {
+        throw typedDriverError(error)
+      }),
   }
 }
 
 /**
  * BEGIN … COMMIT on one client, ROLLBACK when `fn` throws, and `fn`'s error is what the caller
- * sees. Returns `broken: true` when even the ROLLBACK failed: the connection is then in an unknown
- * state and must be discarded, not reused.
+ * sees: its statements' errors are typed by `queryableOf`, and an error of its own (say an
+ * adapter's network error) is not the database's, so it stays as it is. Returns `broken: true`
+ * when even the ROLLBACK failed: the connection is then in an unknown state and must be
+ * discarded, not reused.
  */
 export async function runTransaction<T>(
   client: PgClientLike,
@@ -31,9 +41,13 @@ export async function runTransaction<T>(
 ): Promise<{ result: T } | { error: unknown; broken: boolean }> {
   try {
     // The prelude (parameterless SET LOCAL statements) rides with BEGIN: one round trip for both.
-    await client.query(prelude === '' ? 'BEGIN' : `BEGIN; ${prelude}`)
+    await client.query(prelude === '' ? 'BEGIN' : `BEGIN; ${prelude}`).catch((error: unknown) => {
+      throw typedDriverError(error)
+    })
     const result = await fn(queryableOf(client, copy))
-    await client.query('COMMIT')
+    await client.query('COMMIT').catch((error: unknown) => {
+      throw typedCommitError(error)
+    })
     return { result }
   } catch (error) {
     const broken = await client.query('ROLLBACK').then(

@@ -1,5 +1,5 @@
 import { FilterError } from '../errors.js'
-import { isPlainObject, isStorableText } from '../json.js'
+import { isPlainObject, isStorableText, MAX_JSON_DEPTH } from '../json.js'
 import { FILTER_OPERATORS, isFilterOperator, isLogicalOperator } from './nodes.js'
 import type {
   EqNode,
@@ -21,8 +21,20 @@ import type { JsonValue } from '../types.js'
  */
 export function parseFilter(input: unknown): FilterNode | null {
   if (!isPlainObject(input)) throw new FilterError('a filter must be a plain object')
-  return parseFields(input, 0) ?? null
+  const node = parseFields(input, 0) ?? null
+  if (node !== null && countConditions(node) > MAX_FILTER_CONDITIONS) {
+    throw new FilterError(`a filter may hold at most ${MAX_FILTER_CONDITIONS} conditions`)
+  }
+  return node
 }
+
+/**
+ * The most conditions (field tests) in one filter. Each compiles to at most 3 bound values, and
+ * PostgreSQL's protocol counts a statement's values in 16 bits (65,535; past it the count wraps and
+ * the statement fails oddly): 10,000 leaves room for the rest of the statement. A `$in` list is one
+ * bound array, so its length does not count.
+ */
+export const MAX_FILTER_CONDITIONS = 10_000
 
 // Filters and values are walked recursively; the bound also turns a cyclic object into a FilterError.
 const MAX_DEPTH = 100
@@ -128,7 +140,9 @@ function toJson(value: unknown, invalid: () => never, depth: number): JsonValue 
   if (value === null || typeof value === 'boolean') return value
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint')
     return orderable(value, invalid)
-  if (depth >= MAX_DEPTH) throw new FilterError(`filter values may nest at most ${MAX_DEPTH} deep`)
+  if (depth >= MAX_JSON_DEPTH) {
+    throw new FilterError(`filter values may nest at most ${MAX_JSON_DEPTH} deep`)
+  }
   if (Array.isArray(value)) {
     return Array.from(value, (item: unknown) => toJson(item, invalid, depth + 1))
   }
@@ -154,6 +168,12 @@ function scalar(value: unknown, invalid: () => never): Scalar {
 function scalars(value: unknown, invalid: () => never): Scalar[] {
   if (!Array.isArray(value)) return invalid()
   return Array.from(value, (item: unknown) => scalar(item, invalid))
+}
+
+/** The leaves of a parsed tree, whose depth `MAX_DEPTH` bounds. */
+function countConditions(node: FilterNode): number {
+  if (node.kind !== 'and' && node.kind !== 'or') return 1
+  return node.children.reduce((sum, child) => sum + countConditions(child), 0)
 }
 
 function combine(kind: 'and' | 'or', nodes: readonly FilterNode[]): FilterNode | undefined {

@@ -30,11 +30,23 @@ export function recordParts<M>(record: UpsertRecord<M>): RecordParts<M> {
   }
 }
 
-/** Checks a record id: a string Postgres can store (no NUL). */
+/**
+ * The longest id, in UTF-8 bytes. The id is the primary key, and a btree entry holds at most 2704
+ * bytes (a third of a page, less headers): an id of about 2,690 random bytes fails at the write,
+ * while a compressible one may pass at 100 kB, so the true bound depends on the text. 2048 is under
+ * it for any text, and is checked the same way in upsert, fetch and delete.
+ */
+export const MAX_ID_BYTES = 2048
+
+/** Checks a record id: a string Postgres can store (no NUL, no lone surrogate) and index. */
 export function checkId(id: unknown): string {
   if (typeof id !== 'string') throw new ArgError('record ids must be strings')
   if (!isStorableText(id))
     throw new ArgError('record ids must not contain U+0000 or lone surrogates')
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short ids skip the count.
+  if (id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) {
+    throw new ArgError(`record ids must be at most ${MAX_ID_BYTES} bytes long (UTF-8)`)
+  }
   return id
 }
 

@@ -34,7 +34,11 @@ export interface IndexRow {
   comment: string | null
 }
 
-/** The HNSW and IVFFlat indexes on a collection's table, newest first. */
+/**
+ * The valid HNSW and IVFFlat indexes on a collection's table, newest first. An index that is not
+ * valid and ready (a concurrent build under way, failed or interrupted, or a concurrent drop) is
+ * one the planner does not use, so vecs neither reports nor keeps it.
+ */
 export function selectVectorIndexes(schema: string, table: string): Fragment {
   return sql`
     SELECT ic.relname AS name, am.amname AS method, opc.opcname AS "opsClass",
@@ -46,7 +50,38 @@ export function selectVectorIndexes(schema: string, table: string): Fragment {
     JOIN pg_am am ON am.oid = ic.relam
     JOIN pg_opclass opc ON opc.oid = i.indclass[0]
     WHERE n.nspname = ${schema} AND t.relname = ${table} AND am.amname IN ('hnsw', 'ivfflat')
+      AND i.indisvalid AND i.indisready
     ORDER BY ic.oid DESC`
+}
+
+/**
+ * Invalid HNSW and IVFFlat indexes on a collection's table that no session is building: what a
+ * concurrent build leaves when it fails where it cannot clean up (its connection terminated, the
+ * server killed). An index that a CREATE INDEX CONCURRENTLY is building right now is invalid too,
+ * and must not be dropped, so an invalid index counts as abandoned only while no other session in
+ * this database reports a CREATE INDEX or REINDEX on this table in pg_stat_progress_create_index.
+ * That view hides the table of another role's build (relid is null without the rights to see it);
+ * such a build still holds its lock on the table for its whole run (pg_locks shows every session's
+ * locks), so a hidden build that holds any lock on this table counts as building here too.
+ */
+export function selectAbandonedVectorIndexes(schema: string, table: string): Fragment {
+  return sql`
+    SELECT ic.relname AS name
+    FROM pg_index i
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    JOIN pg_am am ON am.oid = ic.relam
+    WHERE n.nspname = ${schema} AND t.relname = ${table} AND am.amname IN ('hnsw', 'ivfflat')
+      AND NOT (i.indisvalid AND i.indisready)
+      AND NOT EXISTS (
+        SELECT FROM pg_stat_progress_create_index p
+        WHERE p.pid <> pg_backend_pid()
+          AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND (p.relid = t.oid OR (p.relid IS NULL AND EXISTS (
+            SELECT FROM pg_locks l
+            WHERE l.pid = p.pid AND l.locktype = 'relation' AND l.relation = t.oid))))
+    ORDER BY ic.oid`
 }
 
 /** The installed pgvector version, or no row. */
@@ -100,7 +135,8 @@ export function selectSizes(schema: string, table: string): Fragment {
             FROM pg_index i
             JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_am am ON am.oid = ic.relam
-            WHERE i.indrelid = c.oid AND am.amname IN ('hnsw', 'ivfflat')) AS "vectorIndexBytes"
+            WHERE i.indrelid = c.oid AND am.amname IN ('hnsw', 'ivfflat')
+              AND i.indisvalid AND i.indisready) AS "vectorIndexBytes"
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ${schema} AND c.relname = ${table} AND c.relkind = 'r'`
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../backend/backend.js'
+import { typedDriverError } from '../backend/driver-errors.js'
 import { MismatchedDimension, VecsError } from '../errors.js'
 import { compile, type CompiledQuery, type Fragment } from './fragment.js'
 
@@ -37,8 +38,10 @@ export async function copyIn(
 }
 
 /**
- * pgvector's "expected 3 dimensions, not 2" becomes `MismatchedDimension`; other driver errors pass
- * through unchanged. The original is kept as `cause`.
+ * pgvector's "expected 3 dimensions, not 2" becomes `MismatchedDimension`; a lost connection, a full
+ * disk or damaged files become `ConnectionLost`, `StorageFull` or `DatabaseDamaged` (backends
+ * type those already; this covers a backend that does not); other driver errors pass through
+ * unchanged. The original is kept as `cause`.
  */
 export function translateDriverError(error: unknown): unknown {
   if (error instanceof VecsError || !(error instanceof Error)) return error
@@ -48,5 +51,5 @@ export function translateDriverError(error: unknown): unknown {
       cause: error,
     })
   }
-  return error
+  return typedDriverError(error)
 }

@@ -91,11 +91,19 @@ export function selectSample(t: TableRef, n: number, seed: string): Fragment {
 }
 
 export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
-  return sql`DELETE FROM ${tableIdent(t)} WHERE id = ANY(${ids}::varchar[]) RETURNING id`
+  return deleteWhere(t, sql`id = ANY(${ids}::varchar[])`)
 }
 
+/**
+ * Deletes the rows that match, locking them first in `idOrder`, the order every upsert locks ids
+ * in. A plain DELETE locks rows in scan order (heap order for a sequential or bitmap scan), which
+ * deadlocks against an upsert of overlapping ids; the subquery's FOR UPDATE sits above its sort,
+ * so it locks in id order, and the DELETE then takes rows this statement already holds.
+ */
 export function deleteWhere(t: TableRef, condition: Fragment): Fragment {
-  return sql`DELETE FROM ${tableIdent(t)} WHERE ${condition} RETURNING id`
+  const table = tableIdent(t)
+  return sql`DELETE FROM ${table} WHERE id IN (
+    SELECT id FROM ${table} WHERE ${condition} ${idOrder} FOR UPDATE) RETURNING id`
 }
 
 export function countRows(t: TableRef): Fragment {

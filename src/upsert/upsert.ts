@@ -1,7 +1,7 @@
 import type { Adapter } from '../adapter/adapter.js'
 import type { Backend } from '../backend/backend.js'
 import { batchesOf } from '../batches.js'
-import { checkFlag } from '../checks.js'
+import { checkCallback, checkFlag, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { stringifyJson } from '../json.js'
 import { recordParts, type RecordParts } from '../records/parts.js'
@@ -15,7 +15,8 @@ import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './write.js'
 /**
  * Upserts records into a collection: through its adapter unless `skipAdapter`, every record
  * checked and encoded, then written atomically. An array is in memory already, so all of it is
- * checked before anything is sent; iterables stream in batches.
+ * checked before anything is sent; iterables stream in batches. `onProgress` runs inside the
+ * call's transaction: if it throws, the call rejects with that very error and writes nothing.
  */
 export async function upsertRecords(
   db: Backend,
@@ -27,18 +28,22 @@ export async function upsertRecords(
   if (typeof options !== 'object' || options === null) {
     throw new ArgError('upsert options must be an object')
   }
+  checkKeys('upsert', options, UPSERT_KEYS)
   const skipAdapter = checkFlag('skipAdapter', options.skipAdapter)
+  const onProgress = checkCallback('onProgress', options.onProgress)
   if (adapter !== null && !skipAdapter) records = adaptRecords(adapter, records)
   const encode = (record: UpsertRecord<unknown>) => encodeRecord(recordParts(record), table)
   if (Array.isArray(records)) {
-    await writeRows(db, table, records.map(encode), options.onProgress)
+    await writeRows(db, table, records.map(encode), onProgress)
     return
   }
   const batches = (async function* () {
     for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
   })()
-  await writeBatches(db, table, batches, options.onProgress)
+  await writeBatches(db, table, batches, onProgress)
 }
+
+const UPSERT_KEYS = optionKeys<UpsertOptions>()({ skipAdapter: true, onProgress: true })
 
 /** A record whose vector is checked against the collection and encoded for SQL. */
 function encodeRecord(parts: RecordParts<unknown>, table: TableRef): EncodedRow {

@@ -37,15 +37,32 @@ export async function writeBatches(
   const first = await batches.next()
   if (first.done) return 0
   const second = await batches.next()
-  if (second.done) {
-    const rows = lastOfEachId(first.value)
-    await execute(db, upsertRows(table, rows))
-    onProgress?.(first.value.length)
-    return first.value.length
-  }
+  if (second.done) return writeOneBatch(db, table, first.value, onProgress)
   return db.transaction((tx) =>
     stageAndMerge(tx, db, table, [first.value, second.value], batches, onProgress),
   )
+}
+
+/**
+ * One batch is one statement. With `onProgress` it runs in a transaction, so that the callback, which
+ * reports a write that is not committed yet, can still undo it by throwing.
+ */
+async function writeOneBatch(
+  db: Backend,
+  table: TableRef,
+  batch: EncodedRow[],
+  onProgress: ((rows: number) => void) | undefined,
+): Promise<number> {
+  const statement = upsertRows(table, lastOfEachId(batch))
+  if (onProgress === undefined) {
+    await execute(db, statement)
+    return batch.length
+  }
+  return db.transaction(async (tx) => {
+    await execute(tx, statement)
+    onProgress(batch.length)
+    return batch.length
+  })
 }
 
 async function stageAndMerge(

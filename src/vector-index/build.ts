@@ -1,7 +1,7 @@
 import type { Backend, Queryable } from '../backend/backend.js'
 import { ArgError, VecsError } from '../errors.js'
 import { opsClass } from '../measures.js'
-import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
+import { selectAbandonedVectorIndexes, selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import type { Fragment } from '../sql/fragment.js'
 import { commentOnIndex, createVectorIndex, dropIndex } from '../sql/indexes.js'
@@ -28,6 +28,7 @@ import { readIndex, type CurrentIndex } from './read.js'
  * the new one, with maintenance_work_mem set for that transaction from an estimate of what the
  * build needs, so a failed build leaves the previous index in place. With `concurrently` where the
  * backend can, it builds beside the old index without blocking writes, then drops the old one.
+ * Either way it first drops invalid vector indexes that earlier concurrent builds left behind.
  */
 export async function buildIndex(
   db: Backend,
@@ -36,7 +37,7 @@ export async function buildIndex(
 ): Promise<CurrentIndex> {
   const built =
     plan.concurrently && db.capabilities.concurrentBuilds
-      ? await db.session((s) => buildConcurrently(db, s, table, plan))
+      ? await buildBeside(db, table, plan)
       : await db.transaction((tx) => buildInTransaction(db, tx, table, plan))
   const lowData = lowDataAdvice(table.name, built)
   if (lowData !== null) warnAdvice(lowData)
@@ -45,6 +46,7 @@ export async function buildIndex(
 
 async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, plan: IndexPlan) {
   await execute(tx, lockCollection(table))
+  await dropAbandoned(tx, table, false)
   const existing = await existingIndexes(tx, table, plan)
   const { name, statement, comment, workMemKb } = await prepare(tx, table, plan, false)
   await execute(tx, setLocal({ maintenance_work_mem: `${workMemKb}kB` }))
@@ -54,15 +56,40 @@ async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, p
   return (await readIndex(tx, table)) as CurrentIndex
 }
 
-async function buildConcurrently(db: Backend, s: Queryable, table: TableRef, plan: IndexPlan) {
+/**
+ * A failed concurrent build leaves its INVALID index behind; the old index is untouched. The build
+ * drops it on its own connection; when that connection is gone (its backend terminated), the index
+ * is dropped on another once the session has given its connection back (a pool of one has no
+ * other): DROP INDEX CONCURRENTLY waits until the dying backend lets go of the table. If that fails
+ * too (the server is down), the index stays, invalid, unused and unreported, until the next
+ * createIndex drops it. The name ends in random characters, so an index by that name is this build's.
+ */
+async function buildBeside(db: Backend, table: TableRef, plan: IndexPlan) {
+  const leftover: { name?: string } = {}
+  try {
+    return await db.session((s) => buildConcurrently(db, s, table, plan, leftover))
+  } catch (error) {
+    if (leftover.name !== undefined)
+      await execute(db, dropIndex(table, leftover.name, true)).catch(() => {})
+    throw error
+  }
+}
+
+async function buildConcurrently(
+  db: Backend,
+  s: Queryable,
+  table: TableRef,
+  plan: IndexPlan,
+  leftover: { name?: string },
+) {
+  await dropAbandoned(s, table, true)
   const existing = await existingIndexes(s, table, plan)
   const { name, statement, comment, workMemKb } = await prepare(s, table, plan, true)
   await execute(s, setSession('maintenance_work_mem', `${workMemKb}kB`))
   try {
     await withProgress(db, s, plan.onProgress, () => create(s, statement, plan))
   } catch (error) {
-    // A failed concurrent build leaves an INVALID index behind; the old index is untouched.
-    await execute(s, dropIndex(table, name, true)).catch(() => {})
+    await execute(s, dropIndex(table, name, true)).catch(() => (leftover.name = name))
     throw error
   } finally {
     await execute(s, resetSession('maintenance_work_mem')).catch(() => {})
@@ -70,6 +97,15 @@ async function buildConcurrently(db: Backend, s: Queryable, table: TableRef, pla
   await execute(s, commentOnIndex(table, name, comment))
   for (const row of existing) await execute(s, dropIndex(table, row.name, true))
   return (await readIndex(s, table)) as CurrentIndex
+}
+
+/** Drops invalid vector indexes no session is building (see selectAbandonedVectorIndexes). */
+async function dropAbandoned(db: Queryable, table: TableRef, concurrently: boolean) {
+  const abandoned = await execute<{ name: string }>(
+    db,
+    selectAbandonedVectorIndexes(table.schema, table.name),
+  )
+  for (const row of abandoned) await execute(db, dropIndex(table, row.name, concurrently))
 }
 
 async function existingIndexes(

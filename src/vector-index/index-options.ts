@@ -1,4 +1,4 @@
-import { checkFlag, checkKeys, optionKeys } from '../checks.js'
+import { checkCallback, checkFlag, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { checkMeasure, MEASURE_SPECS } from '../measures.js'
 import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
@@ -78,7 +78,7 @@ export function planIndex(
     args,
     replace: checkFlag('replace', options.replace, true),
     concurrently: checkFlag('concurrently', options.concurrently, false),
-    onProgress: checkListener(options.onProgress),
+    onProgress: checkCallback('onProgress', options.onProgress),
     maxMaintenanceWorkMem:
       options.maxMaintenanceWorkMem === undefined
         ? DEFAULT_MAX_MAINTENANCE_WORK_MEM
@@ -109,12 +109,6 @@ export function rebuildOptions(
         ? undefined
         : IndexArgsIVFFlat({ nLists: info.nLists })
   return { method: info.method, measure: info.measure, indexArguments, replace: true }
-}
-
-function checkListener(value: unknown): IndexPlan['onProgress'] {
-  if (value === undefined) return undefined
-  if (typeof value !== 'function') throw new ArgError('onProgress must be a function')
-  return value as IndexPlan['onProgress']
 }
 
 function checkArgs(args: unknown): IndexArgs {

@@ -18,7 +18,7 @@ export interface CurrentIndex {
   readonly note: BuildNote | null
 }
 
-/** The collection's vector index, or null. With several (made by hand), the newest one. */
+/** The collection's valid vector index, or null. With several (made by hand), the newest one. */
 export async function readIndex(db: Queryable, table: TableRef): Promise<CurrentIndex | null> {
   const rows = await execute<IndexRow>(db, selectVectorIndexes(table.schema, table.name))
   for (const row of rows) {
