@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import pg from 'pg'
-import { createClient, VecsError, type Client, type Collection } from '../src/index.js'
+import { ConnectionLost, createClient, type Client, type Collection } from '../src/index.js'
 import { randomVectors } from './support/data.js'
 import { nativePostgresSkipReason, startNativePostgres } from './support/native-postgres.js'
 import type { NativePostgres } from './support/native-postgres.js'
@@ -80,6 +80,19 @@ describe('an interrupted index build', { skip }, () => {
     plan: await c.explain({ data: QUERIES[0] as number[], limit: 10 }),
   })
 
+  /** Starts an HNSW build, terminates its backend mid-build: the call rejects as a lost connection. */
+  async function terminateBuild(c: Collection, concurrently: boolean): Promise<void> {
+    const rejected = assert.rejects(
+      c.createIndex({ method: 'hnsw', concurrently }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConnectionLost, `not a ConnectionLost: ${String(error)}`)
+        return true
+      },
+    )
+    await raw.query('SELECT pg_terminate_backend($1)', [await buildingBackend(c)])
+    await rejected
+  }
+
   test(
     'a concurrent build whose backend is terminated leaves the old index, valid and used',
     T,
@@ -93,14 +106,7 @@ describe('an interrupted index build', { skip }, () => {
       const searched = await searches(c)
       assert.match(searched.plan, new RegExp(before?.name as string))
 
-      const build = c.createIndex({ method: 'hnsw', concurrently: true })
-      const rejected = assert.rejects(build, (error: unknown) => {
-        assert.ok(error instanceof VecsError, `not a VecsError: ${String(error)}`)
-        return true
-      })
-      const pid = await buildingBackend(c)
-      await raw.query('SELECT pg_terminate_backend($1)', [pid])
-      await rejected
+      await terminateBuild(c, true)
 
       assert.deepEqual(await vectorIndexes(c), [{ name: before?.name, valid: true }])
       assert.deepEqual(await c.getIndex(), before)
@@ -122,14 +128,7 @@ describe('an interrupted index build', { skip }, () => {
       const before = await c.getIndex()
       const searched = await searches(c)
 
-      const build = c.createIndex({ method: 'hnsw' })
-      const rejected = assert.rejects(build, (error: unknown) => {
-        assert.ok(error instanceof VecsError, `not a VecsError: ${String(error)}`)
-        return true
-      })
-      const pid = await buildingBackend(c)
-      await raw.query('SELECT pg_terminate_backend($1)', [pid])
-      await rejected
+      await terminateBuild(c, false)
 
       assert.deepEqual(await vectorIndexes(c), [{ name: before?.name, valid: true }])
       assert.deepEqual(await c.getIndex(), before)

@@ -12,6 +12,7 @@ import {
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseLocked } from '../errors.js'
+import { typedDriverError } from './driver-errors.js'
 
 /**
  * An exclusive lock on an embedded database directory: `vecs.lock` inside it, holding the owner's
@@ -66,15 +67,23 @@ function busy(dir: string): DatabaseLocked {
 }
 
 function tryCreate(file: string): boolean {
+  let fd: number
   try {
-    const fd = openSync(file, 'wx')
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }))
-    closeSync(fd)
-    return true
+    fd = openSync(file, 'wx')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
+    throw typedDriverError(error)
   }
+  try {
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }))
+  } catch (error) {
+    // An empty lock file would read as one being written by another process: none is left.
+    closeSync(fd)
+    unlinkSync(file)
+    throw typedDriverError(error)
+  }
+  closeSync(fd)
+  return true
 }
 
 /** The takeover marker; one left by a process that died mid-takeover is stale after the grace time. */

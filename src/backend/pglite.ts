@@ -1,5 +1,6 @@
 import type { Backend, PGliteLike, PgClientLike, Queryable } from './backend.js'
 import { lockDirectory } from './lock.js'
+import { guardPGlite, openFailure } from './pglite-faults.js'
 import { queryableOf, runTransaction, type CopyFn } from './session.js'
 
 /**
@@ -24,10 +25,18 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
   try {
     const { PGlite } = await import('@electric-sql/pglite')
     const { vector } = await import('@electric-sql/pglite-pgvector')
-    const pglite = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } })
-    return await pgliteBackend(pglite, true, async () => {
-      await pglite.close()
-      release()
+    const pglite = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } }).catch(
+      async (error: unknown) => {
+        throw dataDir === null ? error : await openFailure(error, dataDir)
+      },
+    )
+    const where = dataDir === null ? 'in memory' : `in ${dataDir}`
+    return await pgliteBackend(pglite, where, true, async () => {
+      try {
+        await pglite.close()
+      } finally {
+        release()
+      }
     })
   } catch (error) {
     release()
@@ -37,11 +46,12 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
 
 /** A backend over a PGlite instance the user already has; `close()` leaves it open. */
 export async function wrapPGlite(pglite: PGliteLike): Promise<Backend> {
-  return pgliteBackend(pglite, false, async () => {})
+  return pgliteBackend(pglite, 'you opened', false, async () => {})
 }
 
 async function pgliteBackend(
   pglite: PGliteLike,
+  where: string,
   owned: boolean,
   onClose: () => Promise<void>,
 ): Promise<Backend> {
@@ -49,9 +59,10 @@ async function pgliteBackend(
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')
   const client = new pg.Client(createPgConfig(pglite as never))
   await client.connect()
+  const guarded = guardPGlite(client, where)
   const serial = exclusiveOn(pglite)
   const copy = copyFromBlob(pglite)
-  const queryable = queryableOf(client, copy)
+  const queryable = queryableOf(guarded, copy)
   return {
     kind: 'pglite',
     capabilities: {
@@ -63,7 +74,7 @@ async function pgliteBackend(
     query: (text, values) => serial(() => queryable.query(text, values)),
     copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
     ownsSessions: owned,
-    transaction: (fn, prelude) => serial(() => transactionOn(client, copy, fn, prelude)),
+    transaction: (fn, prelude) => serial(() => transactionOn(guarded, copy, fn, prelude)),
     session: (fn) => serial(() => fn(queryable)),
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
