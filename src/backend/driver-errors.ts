@@ -32,6 +32,15 @@ export function typedDriverError(error: unknown): unknown {
   return error
 }
 
+/** `work`, its rejection typed by `typedDriverError`. */
+export async function typedRejection<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work
+  } catch (error) {
+    throw typedDriverError(error)
+  }
+}
+
 /**
  * A COMMIT whose connection was lost: the server may have committed before the connection went,
  * so unlike every other lost call this one may have been written. Other errors as `typedDriverError`.

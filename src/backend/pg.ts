@@ -7,7 +7,7 @@ import {
   type PgPoolLike,
   type Queryable,
 } from './backend.js'
-import { typedDriverError } from './driver-errors.js'
+import { typedDriverError, typedRejection } from './driver-errors.js'
 import { queryableOf, runTransaction } from './session.js'
 
 /** What node-postgres pool options vecs passes through (see the README's "Connecting"). */
@@ -83,11 +83,7 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       vectorHelp: SERVER_VECTOR_HELP,
     },
     async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {
-      try {
-        return (await pool.query(text, values as unknown[])).rows as R[]
-      } catch (error) {
-        throw typedDriverError(error)
-      }
+      return (await typedRejection(pool.query(text, values as unknown[]))).rows as R[]
     },
     ownsSessions: owned,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T> {
@@ -135,12 +131,7 @@ interface Held {
  * released with that error, which makes the pool discard it.
  */
 async function checkOut(pool: PgPoolLike): Promise<Held> {
-  let client: PgClientLike
-  try {
-    client = await pool.connect()
-  } catch (error) {
-    throw typedDriverError(error)
-  }
+  const client = await typedRejection(pool.connect())
   let lost: Error | null = null
   const onError = (error: Error) => {
     lost ??= error

@@ -1,5 +1,5 @@
 import type { PgClientLike, Queryable } from './backend.js'
-import { typedCommitError, typedDriverError } from './driver-errors.js'
+import { typedCommitError, typedRejection } from './driver-errors.js'
 
 /** How a backend feeds binary data to a COPY statement on one client. */
 export type CopyFn = (
@@ -12,17 +12,10 @@ export type CopyFn = (
 export function queryableOf(client: PgClientLike, copy: CopyFn): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-      try {
-        const result = await client.query(text, values as unknown[])
-        return result.rows as R[]
-      } catch (error) {
-        throw typedDriverError(error)
-      }
+      const result = await typedRejection(client.query(text, values as unknown[]))
+      return result.rows as R[]
     },
-    copyFrom: (text, data) =>
-      copy(client, text, data).catch((error: unknown) => {
-        throw typedDriverError(error)
-      }),
+    copyFrom: (text, data) => typedRejection(copy(client, text, data)),
   }
 }
 
@@ -41,9 +34,7 @@ export async function runTransaction<T>(
 ): Promise<{ result: T } | { error: unknown; broken: boolean }> {
   try {
     // The prelude (parameterless SET LOCAL statements) rides with BEGIN: one round trip for both.
-    await client.query(prelude === '' ? 'BEGIN' : `BEGIN; ${prelude}`).catch((error: unknown) => {
-      throw typedDriverError(error)
-    })
+    await typedRejection(client.query(prelude === '' ? 'BEGIN' : `BEGIN; ${prelude}`))
     const result = await fn(queryableOf(client, copy))
     await client.query('COMMIT').catch((error: unknown) => {
       throw typedCommitError(error)
