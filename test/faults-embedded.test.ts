@@ -18,6 +18,7 @@ import {
   type Client,
   type Collection,
 } from '../src/index.js'
+import { vecs } from './support/cli.js'
 import { randomVectors } from './support/data.js'
 import { nativePostgresSkipReason, startNativePostgres } from './support/native-postgres.js'
 
@@ -26,6 +27,8 @@ const BATCH = 2_500
 /** A hang must fail the test, not stall the suite: no single call here may take this long. */
 const CALL_TIMEOUT_MS = 20_000
 const MB = 1024 * 1024
+/** `vecs` exits with 10 on StorageFull (README's exit-code table). */
+const EXIT_STORAGE_FULL = 10
 
 /** Rejects with a clear message when `promise` has not settled within `ms`. */
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
@@ -150,8 +153,11 @@ describe('an embedded database on a full file system', () => {
         // Closing may fail, but it settles and throws nothing uncaught.
         await outcome(within(CALL_TIMEOUT_MS, 'disconnect', vx.disconnect()))
 
-        // Opening again while the disk is still full is not tried here: PGlite's failed start
-        // (reported as StorageFull) leaves the process unable to exit by itself, a known gap.
+        // Opening again while the disk is still full fails (PostgreSQL cannot finish recovery):
+        // the vecs command says StorageFull with its exit code and its process ends by itself.
+        const stillFull = await vecs(['--db', dir, 'list'], { timeoutMs: CALL_TIMEOUT_MS })
+        assert.equal(stillFull.code, EXIT_STORAGE_FULL, stillFull.stderr)
+        assert.match(stillFull.stderr, /free space/)
         await rm(filler)
         const reopened = await within(
           CALL_TIMEOUT_MS,

@@ -208,6 +208,44 @@ describe('an interrupted index build', { skip }, () => {
     },
   )
 
+  test(
+    'builds of one collection from two clients at once run one after the other: both succeed, one index stays',
+    T,
+    async (t) => {
+      const second = await createClient(server.url)
+      t.after(() => second.disconnect())
+      for (const [first, then] of [
+        [true, true],
+        [true, false],
+        [false, true],
+      ] as const) {
+        const c = await indexed(`two_builds_${first}_${then}`, 5_000)
+        const other = await second.getCollection(c.name)
+        const heard: string[] = []
+        const results = await Promise.allSettled([
+          c.createIndex({ method: 'hnsw', concurrently: first }),
+          delay(50).then(() =>
+            other.createIndex({
+              method: 'hnsw',
+              measure: 'l2_distance',
+              concurrently: then,
+              onProgress: ({ phase }) => heard.push(phase),
+            }),
+          ),
+        ])
+        assert.deepEqual(
+          results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'built')),
+          ['built', 'built'],
+        )
+        // The second build waited for the first, so its index is the one that stays.
+        assert.ok(heard.includes('waiting for another index build'), heard.join(', '))
+        const after = await c.getIndex()
+        assert.equal(after?.measure, 'l2_distance')
+        assert.deepEqual(await vectorIndexes(c), [{ name: after?.name, valid: true }])
+      }
+    },
+  )
+
   /** Polls until the collection's table has an invalid vector index. */
   const waitForInvalidIndex = async (c: Collection) => {
     for (let tries = 0; tries < 500; tries++) {

@@ -25,11 +25,12 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
   try {
     const { PGlite } = await import('@electric-sql/pglite')
     const { vector } = await import('@electric-sql/pglite-pgvector')
-    const pglite = await PGlite.create(dataDir ?? 'memory://', { extensions: { vector } }).catch(
-      async (error: unknown) => {
-        throw dataDir === null ? error : await openFailure(error, dataDir)
-      },
-    )
+    const pglite = await PGlite.create(dataDir ?? 'memory://', {
+      extensions: { vector },
+      startParams: [...PGlite.defaultStartParams, ...NO_STARTUP_PROGRESS_TIMER],
+    }).catch(async (error: unknown) => {
+      throw dataDir === null ? error : await openFailure(error, dataDir)
+    })
     const where = dataDir === null ? 'in memory' : `in ${dataDir}`
     return await pgliteBackend(pglite, where, true, async () => {
       try {
@@ -43,6 +44,14 @@ export async function openPGlite(dataDir: string | null): Promise<Backend> {
     throw error
   }
 }
+
+/**
+ * PostgreSQL arms a 10-second timer to log the progress of a long startup (crash recovery), and
+ * re-arms it each time it fires. When the start fails (a disk too full to finish recovery), nothing
+ * disarms it, and PGlite's timer would keep the Node process alive for ever. vecs logs nothing of
+ * startup, so the timer is turned off.
+ */
+const NO_STARTUP_PROGRESS_TIMER = ['-c', 'log_startup_progress_interval=0']
 
 /** A backend over a PGlite instance the user already has; `close()` leaves it open. */
 export async function wrapPGlite(pglite: PGliteLike): Promise<Backend> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { VectorType } from '../types.js'
 import { ident, int, sql, trusted, type Fragment, type Identifier } from './fragment.js'
 
@@ -22,6 +23,35 @@ export const createVectorExtension: Fragment = sql`CREATE EXTENSION IF NOT EXIST
 /** Serialises creation and deletion of one collection across clients, for the transaction. */
 export function lockCollection(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
   return sql`SELECT pg_advisory_xact_lock(hashtextextended(${`vecs:${t.schema}.${t.name}`}, 0))`
+}
+
+/**
+ * One index build of a collection at a time, across clients: a try-lock the builder polls, so a
+ * waiting build holds no snapshot (a concurrent build waits for every older snapshot, and a blocking
+ * wait would make the two wait for each other). The statement has no parameters, so it goes by the
+ * simple protocol, whose portal (and snapshot) ends with the statement even inside a transaction.
+ * `session` holds it until `unlockIndexBuild`, for builds outside a transaction; otherwise until
+ * the transaction ends.
+ */
+export function tryLockIndexBuild(
+  t: Pick<TableRef, 'schema' | 'name'>,
+  scope: 'session' | 'transaction',
+): Fragment {
+  const [high, low] = buildKey(t)
+  return scope === 'session'
+    ? sql`SELECT pg_try_advisory_lock(${int(high)}, ${int(low)}) AS locked`
+    : sql`SELECT pg_try_advisory_xact_lock(${int(high)}, ${int(low)}) AS locked`
+}
+
+export function unlockIndexBuild(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
+  const [high, low] = buildKey(t)
+  return sql`SELECT pg_advisory_unlock(${int(high)}, ${int(low)})`
+}
+
+/** Two int4 keys from a hash of the collection's name (the two-key form has its own lock space). */
+function buildKey(t: Pick<TableRef, 'schema' | 'name'>): [number, number] {
+  const digest = createHash('sha256').update(`vecs-index-build:${t.schema}.${t.name}`).digest()
+  return [digest.readInt32BE(0), digest.readInt32BE(4)]
 }
 
 /** The Python vecs table layout, so both libraries share one database. */

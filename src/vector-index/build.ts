@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Backend, Queryable } from '../backend/backend.js'
 import { ArgError, VecsError } from '../errors.js'
 import { opsClass } from '../measures.js'
@@ -13,7 +14,12 @@ import {
   setLocal,
   setSession,
 } from '../sql/settings.js'
-import { lockCollection, type TableRef } from '../sql/tables.js'
+import {
+  lockCollection,
+  tryLockIndexBuild,
+  unlockIndexBuild,
+  type TableRef,
+} from '../sql/tables.js'
 import { lowDataAdvice, warnAdvice } from './advice.js'
 import { defaultLists, IndexArgsHNSW, storageOptions, type IndexArgs } from './args.js'
 import { estimateBuildBytes, settingToKb, workMemForBuild } from './memory.js'
@@ -28,7 +34,8 @@ import { readIndex, type CurrentIndex } from './read.js'
  * the new one, with maintenance_work_mem set for that transaction from an estimate of what the
  * build needs, so a failed build leaves the previous index in place. With `concurrently` where the
  * backend can, it builds beside the old index without blocking writes, then drops the old one.
- * Either way it first drops invalid vector indexes that earlier concurrent builds left behind.
+ * Either way it first waits for another client's build of the collection to end, and drops invalid
+ * vector indexes that earlier concurrent builds left behind.
  */
 export async function buildIndex(
   db: Backend,
@@ -46,6 +53,7 @@ export async function buildIndex(
 
 async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, plan: IndexPlan) {
   await execute(tx, lockCollection(table))
+  await waitForOtherBuilds(tx, table, 'transaction', plan.onProgress)
   await dropAbandoned(tx, table, false)
   const existing = await existingIndexes(tx, table, plan)
   const { name, statement, comment, workMemKb } = await prepare(tx, table, plan, false)
@@ -82,6 +90,21 @@ async function buildConcurrently(
   plan: IndexPlan,
   leftover: { name?: string },
 ) {
+  await waitForOtherBuilds(s, table, 'session', plan.onProgress)
+  try {
+    return await buildConcurrentlyAlone(db, s, table, plan, leftover)
+  } finally {
+    await execute(s, unlockIndexBuild(table)).catch(() => {})
+  }
+}
+
+async function buildConcurrentlyAlone(
+  db: Backend,
+  s: Queryable,
+  table: TableRef,
+  plan: IndexPlan,
+  leftover: { name?: string },
+) {
   await dropAbandoned(s, table, true)
   const existing = await existingIndexes(s, table, plan)
   const { name, statement, comment, workMemKb } = await prepare(s, table, plan, true)
@@ -98,6 +121,27 @@ async function buildConcurrently(
   for (const row of existing) await execute(s, dropIndex(table, row.name, true))
   return (await readIndex(s, table)) as CurrentIndex
 }
+
+/**
+ * Waits until no other vecs client is building an index of this collection (two builds on one
+ * table at once can deadlock inside PostgreSQL), then holds the build lock for `scope`. The
+ * listener hears the wait once.
+ */
+async function waitForOtherBuilds(
+  db: Queryable,
+  table: TableRef,
+  scope: 'session' | 'transaction',
+  listener: ProgressListener | undefined,
+): Promise<void> {
+  for (let waited = false; ; waited = true) {
+    const [row] = await execute<{ locked: boolean }>(db, tryLockIndexBuild(table, scope))
+    if (row?.locked === true) return
+    if (!waited) listener?.({ phase: 'waiting for another index build', percent: null })
+    await sleep(BUILD_LOCK_POLL_MS)
+  }
+}
+
+const BUILD_LOCK_POLL_MS = 200
 
 /** Drops invalid vector indexes no session is building (see selectAbandonedVectorIndexes). */
 async function dropAbandoned(db: Queryable, table: TableRef, concurrently: boolean) {

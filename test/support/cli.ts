@@ -11,10 +11,17 @@ export interface Run {
   stderr: string
 }
 
-/** Runs `vecs …` in a child process, as a user would from a shell (not a terminal). */
+/**
+ * Runs `vecs …` in a child process, as a user would from a shell (not a terminal). With `timeoutMs`,
+ * a process still running then is killed and reported with code -1.
+ */
 export function vecs(
   args: readonly string[],
-  { cwd, env = {} }: { cwd?: string; env?: Record<string, string> } = {},
+  {
+    cwd,
+    env = {},
+    timeoutMs = 0,
+  }: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Run> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build`)
   return new Promise((resolve) => {
@@ -24,8 +31,16 @@ export function vecs(
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd, env: childEnv, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: childEnv, maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs },
       (error, stdout, stderr) => {
+        if (error?.killed === true) {
+          resolve({
+            code: -1,
+            stdout,
+            stderr: `${stderr}(still running after ${timeoutMs} ms: killed)`,
+          })
+          return
+        }
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
         resolve({ code, stdout, stderr })
       },
