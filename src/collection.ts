@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import type { Adapter } from './adapter/adapter.js'
 import type { Backend } from './backend/backend.js'
 import { checkFlag, checkInteger } from './checks.js'
@@ -31,7 +32,15 @@ import { upsertRecords } from './upsert/upsert.js'
 import { warnNoCoveringIndex } from './vector-index/advice.js'
 import { buildIndex } from './vector-index/build.js'
 import { planIndex, rebuildOptions, type CreateIndexOptions } from './vector-index/index-options.js'
-import { readIndex, type CurrentIndex, type IndexInfo } from './vector-index/read.js'
+import {
+  readIndex,
+  type CurrentIndex,
+  type IndexInfo,
+  type IndexTuning,
+} from './vector-index/read.js'
+import { tuneAfterBuild, tuneCollection } from './tuning/index-tuning.js'
+import { cacheIndex, type IndexCache } from './vector-index/index-cache.js'
+import type { TuneOptions } from './tuning/tune-options.js'
 import { toFloat32, vectorToBinary } from './vector.js'
 
 const SAMPLE_MAX = 100_000
@@ -175,7 +184,23 @@ export class Collection<M = Vector> {
   async createIndex(options: CreateIndexOptions = {}): Promise<void> {
     const plan = planIndex(options, this.type, this.dimension)
     this.#index = undefined
-    this.#index = cacheIndex(Promise.resolve(await buildIndex(this.#db, this.#table, plan)))
+    const started = performance.now()
+    const built = await buildIndex(this.#db, this.#table, plan)
+    const buildMs = performance.now() - started
+    this.#index = cacheIndex(Promise.resolve(built))
+    const tuned = await tuneAfterBuild(this.#db, this.#table, built, plan, buildMs)
+    this.#index = cacheIndex(Promise.resolve(tuned))
+  }
+
+  /**
+   * Measures the vector index against exact search on queries sampled from the collection (each
+   * query's own row left out) and keeps the cheapest `ef_search` (HNSW) or `probes` (IVFFlat)
+   * whose recall@limit, less a margin for sampling error, reaches `targetRecall`. The setting is
+   * kept with the index (every client, every restart) and is the query default from then on.
+   */
+  async tune(options: TuneOptions = {}): Promise<IndexTuning> {
+    this.#index = undefined
+    return tuneCollection(this.#db, this.#table, options)
   }
 
   /**
@@ -257,20 +282,6 @@ export class Collection<M = Vector> {
 }
 
 /** The collection's index as read: the pending read, and its value once it has settled. */
-interface IndexCache {
-  readonly promise: Promise<CurrentIndex | null>
-  known?: { readonly value: CurrentIndex | null }
-}
-
-function cacheIndex(promise: Promise<CurrentIndex | null>): IndexCache {
-  const cache: IndexCache = { promise }
-  promise.then(
-    (value) => (cache.known = { value }),
-    () => {},
-  )
-  return cache
-}
-
 type DeleteTarget = { ids: string[] } | { filter: NonNullable<ReturnType<typeof parseFilter>> }
 
 function checkDeleteTarget(what: unknown): DeleteTarget {

@@ -4,7 +4,7 @@ import { execute } from './sql/execute.js'
 import { countRows } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
 import { adviseIndex, type Advice } from './vector-index/advice.js'
-import { readIndex, type IndexInfo } from './vector-index/read.js'
+import { readIndex, tuningOf, type IndexInfo, type IndexTuning } from './vector-index/read.js'
 
 /** What `collection.stats()` tells: rows, bytes on disk, the vector index, and advice. */
 export interface CollectionStats {
@@ -18,6 +18,8 @@ export interface CollectionStats {
   index: IndexInfo | null
   /** Rows the collection had when vecs built its vector index; null if vecs did not build it. */
   rowsAtIndexBuild: number | null
+  /** The index's tuned query setting and the recall measured at it; null when not tuned. */
+  tuning: IndexTuning | null
   /** What to do about the index, under the codes of the warnings that say the same. */
   advice: Advice[]
 }
@@ -39,6 +41,7 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     vectorIndexBytes: sizes?.vectorIndexBytes ?? null,
     index: index?.info ?? null,
     rowsAtIndexBuild: index?.note?.rows ?? null,
+    tuning: tuningOf(index),
     advice: adviseIndex(table.name, rows, index),
   }
 }

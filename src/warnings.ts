@@ -3,6 +3,7 @@ export const WARNING_CODES = [
   'VECS_NO_COVERING_INDEX',
   'VECS_IVFFLAT_LOW_DATA',
   'VECS_REINDEX_ADVISED',
+  'VECS_RETUNE_ADVISED',
 ] as const
 export type WarningCode = (typeof WARNING_CODES)[number]
 

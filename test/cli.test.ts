@@ -19,7 +19,31 @@ import { exactNearest, randomVectors } from './support/data.js'
  */
 const CONCURRENCY = 4
 
-const COMMANDS = ['demo', 'list', 'create', 'import', 'index', 'query', 'info', 'bench', 'delete']
+const COMMANDS = [
+  'demo',
+  'list',
+  'create',
+  'import',
+  'index',
+  'tune',
+  'query',
+  'info',
+  'bench',
+  'delete',
+]
+
+/** What `vecs tune --json` prints, and `vecs info --json` shows as `tuning`. */
+interface Tuning {
+  setting: string
+  value: number
+  targetRecall: number
+  recall: number
+  reached: boolean
+  queries: number
+  limit: number
+  rows: number
+  measuredAt: string
+}
 
 interface Row {
   id: string
@@ -75,6 +99,8 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     }
     assert.match((await vecs(['index', '--help'])).stdout, /--ef-construction <n>/)
     assert.match((await vecs(['query', '--help'])).stdout, /--ef-search <n>/)
+    assert.match((await vecs(['tune', '--help'])).stdout, /--target <recall>/)
+    assert.match((await vecs(['index', '--help'])).stdout, /--no-tune/)
   })
 
   test('bad arguments: one line on stderr, nothing on stdout, exit code 2', async (t) => {
@@ -91,6 +117,13 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
       ['bench', 'c', '--ef-search', '10,x'],
       ['create', '_hidden', '--dim', '3'],
       ['create', 'c', '--dim', '0'],
+      ['tune', 'c', '--target', '1.5'],
+      ['tune', 'c', '--target', '0'],
+      ['tune', 'c', '--target', 'high'],
+      ['tune', 'c', '--queries', '2.5'],
+      ['tune', 'c', '--limit', 'ten'],
+      ['index', 'c', '--target', '1'],
+      ['index', 'c', '--target', '0.9', '--no-tune'],
     ]
     for (const args of cases) {
       const r = await run(...args)
@@ -230,7 +263,8 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
   test('index builds with the given parameters; info reports it, its sizes, and reindex advice', async (t) => {
     const { run, jsonl } = await workspace(t)
     succeeded(await run('import', 'grow', await jsonl('grow.jsonl', randomVectors(1000, 8, 41))))
-    const built = await run('index', 'grow', '--method', 'ivfflat', '--lists', '10')
+    // --no-tune: this test is about the build and reindex advice (tuning has its own tests).
+    const built = await run('index', 'grow', '--method', 'ivfflat', '--lists', '10', '--no-tune')
     assert.equal(built.code, 0, built.stderr)
     assert.match(built.stdout, /ivfflat cosine_distance lists=10/)
     type Info = {
@@ -252,7 +286,7 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     )
     const advised = await run('info', 'grow')
     assert.match(advised.stdout, /advice .*1000 rows.*2500.*vecs index grow --reindex/)
-    assert.equal((await run('index', 'grow', '--reindex')).code, 0)
+    assert.equal((await run('index', 'grow', '--reindex', '--no-tune')).code, 0)
     const after = jsonOf<Info>(await run('--json', 'info', 'grow'))
     assert.deepEqual([after.rowsAtIndexBuild, after.advice.length], [2500, 0])
     const hnsw = jsonOf<{ index: { method: string; m: number; efConstruction: number } }>(
@@ -261,6 +295,108 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     assert.deepEqual([hnsw.index.method, hnsw.index.m, hnsw.index.efConstruction], ['hnsw', 8, 32])
     assert.equal((await run('index', 'grow', '--m', '8', '--lists', '5')).code, EXIT_CODES.VECS_ARG)
     assert.equal((await run('index', 'grow', '--m', '1')).code, EXIT_CODES.VECS_ARG)
+  })
+
+  test('tune keeps the cheapest ef_search reaching the target; info reports the tuning', async (t) => {
+    const { run, jsonl } = await workspace(t)
+    succeeded(await run('import', 't', await jsonl('t.jsonl', randomVectors(2000, 16, 81))))
+    // Nothing to tune yet: the library's ArgError, one line, nothing on stdout.
+    const unindexed = await run('tune', 't')
+    assert.equal(unindexed.code, EXIT_CODES.VECS_ARG, unindexed.stderr)
+    assert.equal(unindexed.stdout, '')
+    assert.equal(unindexed.stderr.trim().split('\n').length, 1, unindexed.stderr)
+    assert.match(unindexed.stderr, /^vecs: .*no vector index/)
+
+    succeeded(await run('index', 't', '--method', 'hnsw', '--no-tune'))
+    assert.match((await run('info', 't')).stdout, /^tuned +—$/m)
+    const tuned = await run(
+      '--json',
+      'tune',
+      't',
+      '--target',
+      '0.9',
+      '--queries',
+      '60',
+      '--limit',
+      '5',
+    )
+    const tuning = jsonOf<Tuning>(tuned)
+    assert.equal(tuned.stderr, '', 'no progress under --json')
+    assert.equal(tuning.setting, 'hnsw.ef_search')
+    // The search starts at the page size: fewer candidates cannot fill the page.
+    assert.ok(Number.isInteger(tuning.value), String(tuning.value))
+    assert.ok(tuning.value >= 5 && tuning.value <= 1000, String(tuning.value))
+    assert.ok(tuning.recall >= 0 && tuning.recall <= 1, String(tuning.recall))
+    assert.equal(typeof tuning.reached, 'boolean')
+    // Reached means the recall less its sampling margin met the target, so the recall itself did.
+    if (tuning.reached) assert.ok(tuning.recall >= 0.9, String(tuning.recall))
+    assert.deepEqual(
+      [tuning.targetRecall, tuning.queries, tuning.limit, tuning.rows],
+      [0.9, 60, 5, 2000],
+    )
+    assert.ok(Math.abs(Date.parse(tuning.measuredAt) - Date.now()) < 3_600_000, tuning.measuredAt)
+
+    const info = jsonOf<{ tuning: Tuning | null }>(await run('--json', 'info', 't'))
+    assert.deepEqual(info.tuning, tuning)
+    const target = tuning.reached ? '0\\.9' : '0\\.9, not reached'
+    assert.match(
+      (await run('info', 't')).stdout,
+      new RegExp(
+        `^tuned +ef_search ${tuning.value}: recall ${tuning.recall.toFixed(3)} \\(target ${target}\\) ` +
+          'on 60 queries, 2,000 rows, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d$',
+        'm',
+      ),
+    )
+
+    // For people: a summary on stdout, the steps on stderr (a pipe: plain lines).
+    const human = await run('tune', 't')
+    assert.equal(human.code, 0, human.stderr)
+    assert.match(
+      human.stdout,
+      /^t: (hnsw\.ef_search \d+ reaches recall [01]\.\d{3} \(target 0\.95\)|no hnsw\.ef_search reaches the target 0\.95: the best, \d+, gives recall [01]\.\d{3});/,
+    )
+    assert.match(
+      human.stdout,
+      /^measured on 200 queries \(limit 10\) against exact search over 2,000 rows in \d+\.\d s$/m,
+    )
+    assert.match(human.stderr, /^tuning t's index…$/m)
+    assert.match(human.stderr, /^tuning t's index: exact search$/m)
+    assert.match(human.stderr, /^tuning t's index: measuring hnsw\.ef_search \d+$/m)
+    assert.match(human.stderr, /^tuned in \d+\.\d s$/m)
+  })
+
+  test('index tunes to --target or not at all (--no-tune); IVFFlat tunes probes', async (t) => {
+    const { run, jsonl } = await workspace(t)
+    succeeded(await run('import', 'v', await jsonl('v.jsonl', randomVectors(2000, 16, 91))))
+    type Info = { tuning: Tuning | null; advice: { code: string; tunedRows?: number | null }[] }
+    const ivfflat = ['index', 'v', '--method', 'ivfflat', '--lists', '10']
+    const built = jsonOf<{ tuning: Tuning | null }>(
+      await run('--json', ...ivfflat, '--target', '0.9'),
+    )
+    const afterBuild = jsonOf<Info>(await run('--json', 'info', 'v'))
+    assert.deepEqual(afterBuild.tuning, built.tuning)
+    // The build tunes while measuring costs at most a quarter of it (or a second); else it advises tune.
+    if (built.tuning === null) {
+      assert.deepEqual(
+        afterBuild.advice.map((a) => [a.code, a.tunedRows]),
+        [['VECS_RETUNE_ADVISED', null]],
+      )
+    } else {
+      assert.deepEqual([built.tuning.setting, built.tuning.targetRecall], ['ivfflat.probes', 0.9])
+    }
+    const untuned = jsonOf<{ tuning: Tuning | null }>(await run('--json', ...ivfflat, '--no-tune'))
+    assert.equal(untuned.tuning, null)
+    assert.deepEqual(jsonOf<Info>(await run('--json', 'info', 'v')).advice, [])
+
+    const probes = jsonOf<Tuning>(await run('--json', 'tune', 'v', '--queries', '50'))
+    assert.equal(probes.setting, 'ivfflat.probes')
+    assert.ok(Number.isInteger(probes.value), String(probes.value))
+    assert.ok(probes.value >= 1 && probes.value <= 10, `probes ${probes.value} of 10 lists`)
+    assert.deepEqual([probes.targetRecall, probes.queries, probes.limit], [0.95, 50, 10])
+    assert.match(
+      (await run('info', 'v')).stdout,
+      new RegExp(`^tuned +probes ${probes.value}: recall ${probes.recall.toFixed(3)} `, 'm'),
+    )
   })
 
   test('bench sweeps efSearch against exact search and draws the plot', async (t) => {

@@ -42,6 +42,14 @@ export function integer(value: string): number {
   return Number(value)
 }
 
+/** A recall target: a number above 0 and below 1, e.g. `0.95`. */
+export function recall(value: string): number {
+  const n = Number(value.trim())
+  if (value.trim() === '' || !(n > 0 && n < 1))
+    throw new InvalidArgumentError('expected a recall above 0 and below 1, e.g. 0.95')
+  return n
+}
+
 /** A comma-separated list of whole numbers, e.g. `10,20,40`. */
 export function integers(value: string): number[] {
   return value.split(',').map((part) => integer(part))

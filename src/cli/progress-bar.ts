@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress'
+import type { IndexProgress } from '../index.js'
 import type { Context } from './context.js'
 import { formatCount } from './format.js'
 
@@ -6,6 +7,8 @@ import { formatCount } from './format.js'
 export interface Progress {
   /** `done` of `total` (bytes read, rows, percent); `rows` for the rate, where rows are counted. */
   update(done: number, rows?: number): void
+  /** The step the work is in (a build's phase, a tuning's step): on the bar, or a line once. */
+  phase(name: string): void
   /** Ends the report with one line. */
   finish(line: string): void
 }
@@ -19,7 +22,7 @@ export function startProgress(
   total: number,
   { counted = false }: { counted?: boolean } = {},
 ): Progress {
-  if (ctx.json) return { update: () => {}, finish: () => {} }
+  if (ctx.json) return { update: () => {}, phase: () => {}, finish: () => {} }
   return ctx.tty ? barProgress(ctx, label, total, counted) : plainProgress(ctx, label, total)
 }
 
@@ -30,7 +33,7 @@ function barProgress(ctx: Context, label: string, total: number, counted: boolea
       stream: ctx.stderr,
       format: counted
         ? `${label} {bar} {percentage}% | {rows} | {rate} | ETA {eta_formatted}`
-        : `${label} {bar} {percentage}% | {duration_formatted}`,
+        : `${label} {bar} {percentage}% | {duration_formatted}{phase}`,
       hideCursor: true,
       barsize: 30,
       etaBuffer: 20,
@@ -38,9 +41,13 @@ function barProgress(ctx: Context, label: string, total: number, counted: boolea
     },
     cliProgress.Presets.shades_classic,
   )
-  bar.start(Math.max(total, 1), 0, rowsPayload(counted ? 0 : undefined, started))
+  bar.start(Math.max(total, 1), 0, {
+    ...rowsPayload(counted ? 0 : undefined, started),
+    phase: '',
+  })
   return {
     update: (done, rows) => bar.update(done, rowsPayload(rows, started)),
+    phase: (name) => bar.update({ phase: ` | ${name}` }),
     finish: (line) => {
       bar.update(Math.max(total, 1))
       bar.stop()
@@ -52,6 +59,7 @@ function barProgress(ctx: Context, label: string, total: number, counted: boolea
 function plainProgress(ctx: Context, label: string, total: number): Progress {
   const started = Date.now()
   let last = 0
+  let phase = ''
   ctx.stderr.write(`${label}…\n`)
   return {
     update: (done, rows) => {
@@ -60,9 +68,47 @@ function plainProgress(ctx: Context, label: string, total: number): Progress {
       last = now
       const percent = total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 0
       const { rows: r, rate } = rowsPayload(rows, started)
-      ctx.stderr.write(`${label}: ${percent}%${r ? `, ${r}` : ''}${rate ? `, ${rate}` : ''}\n`)
+      const step = phase === '' ? '' : `${phase} `
+      ctx.stderr.write(
+        `${label}: ${step}${percent}%${r ? `, ${r}` : ''}${rate ? `, ${rate}` : ''}\n`,
+      )
+    },
+    phase: (name) => {
+      if (name === phase) return
+      phase = name
+      last = Date.now() // the step's line says enough for now
+      ctx.stderr.write(`${label}: ${name}\n`)
     },
     finish: (line) => void ctx.stderr.write(`${line}\n`),
+  }
+}
+
+/**
+ * A report that starts at its first update or phase: work that may be refused before it begins
+ * (a bad argument) leaves no line behind, only the error's. `finish` says nothing if it never began.
+ */
+export function lazyProgress(start: () => Progress): Progress {
+  let progress: Progress | undefined
+  return {
+    update: (done, rows) => (progress ??= start()).update(done, rows),
+    phase: (name) => (progress ??= start()).phase(name),
+    finish: (line) => progress?.finish(line),
+  }
+}
+
+/**
+ * A library `onProgress` (index build, tuning) shown on `progress`: each new phase is named and
+ * starts at its percent, or 0%; a report without a percent leaves the bar where it is.
+ */
+export function phasedListener(progress: Progress): (p: IndexProgress) => void {
+  let current: string | null = null
+  return ({ phase, percent }) => {
+    if (phase !== current) {
+      current = phase
+      progress.phase(phase)
+      if (percent === null) progress.update(0)
+    }
+    if (percent !== null) progress.update(percent)
   }
 }
 

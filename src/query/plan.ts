@@ -16,6 +16,8 @@ export interface SearchAttempt {
   readonly statement: CompiledQuery
   /** Only the settings that differ from what the session already has. */
   readonly settings: LocalSettings
+  /** Every setting the attempt runs with, also those the session already has (for `explain()`). */
+  readonly runsWith: LocalSettings
 }
 
 /**
@@ -43,8 +45,8 @@ export interface ServerFeatures {
 
 /**
  * Plans a query against the collection's current index:
- * - HNSW `ef_search` = max(40, limit) unless given (pgvector's scan returns at most ef_search rows);
- * - IVFFlat `probes` = round(sqrt(lists)) unless given (pgvector's default of 1 gives poor recall);
+ * - HNSW `ef_search` and IVFFlat `probes` as tuned for the index (see `tune()`), else fixed rules,
+ *   unless given; ef_search never below the limit (pgvector's scan returns at most ef_search rows);
  * - an index scan sees the dead versions of replaced or deleted rows until VACUUM, and a filter
  *   drops rows after the scan: either can leave the page short. With pgvector ≥ 0.8 an iterative
  *   scan in relaxed order, re-sorted, keeps scanning until `limit` rows come; whatever is still
@@ -72,6 +74,7 @@ export function planSearch(
   const attempt = (resort: boolean, settings: LocalSettings): SearchAttempt => ({
     statement: nearest(table, { ...shape, resort }, values),
     settings: differing(settings, features.sessionDefaults),
+    runsWith: settings,
   })
   const settings = searchSettings(q, index)
   if (!covered) return { ...attempt(false, q.exact ? {} : settings), fallbacks: [] }
@@ -108,17 +111,43 @@ function nearest(table: TableRef, shape: NearestShape, values: NearestValues): C
 
 /** What the query needs of the index it will use; a setting the user gave is always set. */
 function searchSettings(q: CheckedQuery, index: CurrentIndex | null): LocalSettings {
-  const method = index?.info.measure === q.measure ? index.info.method : null
+  const serving = index?.info.measure === q.measure ? index : null
   const settings: LocalSettings = {}
-  if (method === 'hnsw' || q.efSearch !== undefined) {
-    settings['hnsw.ef_search'] = String(q.efSearch ?? Math.max(40, q.limit))
+  if (serving?.info.method === 'hnsw' || q.efSearch !== undefined) {
+    settings['hnsw.ef_search'] = String(q.efSearch ?? defaultEfSearch(serving, q.limit))
   }
-  if (method === 'ivfflat' || q.probes !== undefined) {
-    const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
-    settings['ivfflat.probes'] = String(q.probes ?? Math.max(1, Math.round(Math.sqrt(lists))))
+  if (serving?.info.method === 'ivfflat' || q.probes !== undefined) {
+    settings['ivfflat.probes'] = String(q.probes ?? defaultProbes(serving))
   }
+  // The tuning found the index faster than the scan the planner would choose at its setting.
+  const given = q.efSearch !== undefined || q.probes !== undefined
+  if (serving?.note?.tuning?.forceIndex === true && q.filter === null && !given)
+    settings.enable_seqscan = 'off'
   return settings
 }
+
+/**
+ * A tuned index's ef_search, scaled up for pages larger than the one it was tuned for (a page of
+ * 100 needs about ten times the candidates of a page of 10), never below the page; untuned,
+ * max(40, limit), pgvector's default with room for the page.
+ */
+function defaultEfSearch(index: CurrentIndex | null, limit: number): number {
+  const tuning = index?.note?.tuning
+  if (tuning === undefined) return Math.max(40, limit)
+  const scaled = Math.ceil((tuning.setting * Math.max(limit, tuning.limit)) / tuning.limit)
+  return Math.max(limit, Math.min(MAX_EF_SEARCH, scaled))
+}
+
+/** A tuned index's probes; untuned, round(sqrt(lists)) (pgvector's default of 1 recalls poorly). */
+function defaultProbes(index: CurrentIndex | null): number {
+  const tuning = index?.note?.tuning
+  if (tuning !== undefined) return tuning.setting
+  const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
+  return Math.max(1, Math.round(Math.sqrt(lists)))
+}
+
+/** The most pgvector takes for `hnsw.ef_search`. */
+const MAX_EF_SEARCH = 1000
 
 function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
   if (defaults === null) return wanted

@@ -29,7 +29,10 @@ function runAttempt(db: Backend, attempt: SearchAttempt): Promise<NearestRow[]> 
   return db.transaction((tx) => executeCompiled<NearestRow>(tx, attempt.statement), prelude)
 }
 
-/** The plan text of exactly the statement `runSearch` sends first, under the same settings. */
+/**
+ * The plan text of exactly the statement `runSearch` sends first, under the same settings, and a
+ * last line `vecs settings: hnsw.ef_search = 40, …` naming them.
+ */
 export async function explainSearch(
   db: Backend,
   plan: SearchPlan,
@@ -40,6 +43,8 @@ export async function explainSearch(
       tx,
       explain(plan.statement, analyze),
     )
+    const settings = Object.entries(plan.runsWith).map(([name, value]) => `${name} = ${value}`)
+    if (settings.length > 0) lines.push({ 'QUERY PLAN': `vecs settings: ${settings.join(', ')}` })
     return lines.map((line) => line['QUERY PLAN']).join('\n')
   }, preludeOf(plan.settings))
 }

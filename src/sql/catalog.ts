@@ -126,6 +126,14 @@ export function selectRowEstimate(schema: string, table: string): Fragment {
     WHERE n.nspname = ${schema} AND c.relname = ${table}`
 }
 
+/** Rows as the planner's statistics last counted them (ANALYZE, VACUUM, CREATE INDEX); -1 if never. */
+export function selectCountedRows(schema: string, table: string): Fragment {
+  return sql`
+    SELECT c.reltuples::float8 AS rows
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ${schema} AND c.relname = ${table}`
+}
+
 /** Bytes on disk of a collection's table (heap and TOAST), all its indexes, and its vector index. */
 export function selectSizes(schema: string, table: string): Fragment {
   return sql`

@@ -7,6 +7,7 @@ export const LOCAL_SETTINGS = {
   'hnsw.iterative_scan': 'word',
   'ivfflat.iterative_scan': 'word',
   enable_indexscan: 'word',
+  enable_seqscan: 'word',
   maintenance_work_mem: 'word',
 } as const
 export type LocalSetting = keyof typeof LOCAL_SETTINGS

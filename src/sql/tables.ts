@@ -54,6 +54,11 @@ function buildKey(t: Pick<TableRef, 'schema' | 'name'>): [number, number] {
   return [digest.readInt32BE(0), digest.readInt32BE(4)]
 }
 
+/** Fresh planner statistics for the table (a sample of its rows). */
+export function analyzeTable(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
+  return sql`ANALYZE ${tableIdent(t)}`
+}
+
 /** The Python vecs table layout, so both libraries share one database. */
 export function createTable(t: TableRef): Fragment {
   return sql`CREATE TABLE IF NOT EXISTS ${tableIdent(t)} (

@@ -10,13 +10,15 @@ import type { TableRef } from '../sql/tables.js'
 import type { UpsertInput, UpsertOptions, UpsertRecord } from '../types.js'
 import { toFloat32, vectorToBinary } from '../vector.js'
 import { adaptRecords } from './adapt-records.js'
+import { keepStatistics } from './statistics.js'
 import { UPSERT_BATCH_ROWS, writeBatches, writeRows } from './write.js'
 
 /**
  * Upserts records into a collection: through its adapter unless `skipAdapter`, every record
  * checked and encoded, then written atomically. An array is in memory already, so all of it is
  * checked before anything is sent; iterables stream in batches. `onProgress` runs inside the
- * call's transaction: if it throws, the call rejects with that very error and writes nothing.
+ * call's transaction: if it throws, the call rejects with that very error and writes nothing. A
+ * large write refreshes the planner's statistics after it commits.
  */
 export async function upsertRecords(
   db: Backend,
@@ -34,13 +36,13 @@ export async function upsertRecords(
   if (adapter !== null && !skipAdapter) records = adaptRecords(adapter, records)
   const encode = (record: UpsertRecord<unknown>) => encodeRecord(recordParts(record), table)
   if (Array.isArray(records)) {
-    await writeRows(db, table, records.map(encode), onProgress)
+    await keepStatistics(db, table, await writeRows(db, table, records.map(encode), onProgress))
     return
   }
   const batches = (async function* () {
     for await (const batch of batchesOf(records, UPSERT_BATCH_ROWS)) yield batch.map(encode)
   })()
-  await writeBatches(db, table, batches, onProgress)
+  await keepStatistics(db, table, await writeBatches(db, table, batches, onProgress))
 }
 
 const UPSERT_KEYS = optionKeys<UpsertOptions>()({ skipAdapter: true, onProgress: true })

@@ -9,20 +9,76 @@ import type { CurrentIndex } from './read.js'
 export type Advice =
   | { code: 'VECS_NO_COVERING_INDEX'; rows: number; message: string }
   | { code: 'VECS_REINDEX_ADVISED'; rows: number; builtRows: number; message: string }
+  | { code: 'VECS_REINDEX_ADVISED'; recall: number; target: number; message: string }
   | { code: 'VECS_IVFFLAT_LOW_DATA'; builtRows: number; lists: number; message: string }
+  | { code: 'VECS_RETUNE_ADVISED'; rows: number; tunedRows: number | null; message: string }
 
 /**
  * Every rule about the index, in one place, for `stats()`, the warnings and the CLI alike:
  * - no index: every query ranks every row;
  * - IVFFlat lists fit the rows they were trained on: past twice those rows, recall drops;
- * - IVFFlat trained on fewer than 10 rows a list clusters badly.
- * The IVFFlat rules need the rows at build time, which vecs keeps in the index's comment.
+ * - IVFFlat trained on fewer than 10 rows a list clusters badly;
+ * - a tuning holds for about the rows it was measured on: past 1.5 times those (or under half),
+ *   measure again; a build that skipped tuning for its cost asks for `tune()`;
+ * - a tuning that could not reach its target: the index's arguments cap recall, rebuild.
+ * These rules need what vecs keeps in the index's comment (rows at build, the tuning).
  */
 export function adviseIndex(name: string, rows: number, index: CurrentIndex | null): Advice[] {
   if (index === null) return rows === 0 ? [] : [noIndex(name, rows)]
-  const advice = reindexAdvice(name, rows, index, false) ?? lowDataAdvice(name, index)
-  return advice === null ? [] : [advice]
+  const rebuild = reindexAdvice(name, rows, index, false) ?? lowDataAdvice(name, index)
+  if (rebuild !== null) return [rebuild]
+  const advice = [retuneAdvice(name, rows, index, false), unreachedAdvice(name, index)]
+  return advice.filter((a) => a !== null)
 }
+
+/** A tuning measured on rows the collection no longer resembles in size, or one never made. */
+export function retuneAdvice(
+  name: string,
+  rows: number,
+  index: CurrentIndex,
+  estimated: boolean,
+): Advice | null {
+  const tuning = index.note?.tuning
+  if (tuning === undefined) {
+    if (index.note?.tuneAdvised !== true) return null
+    const message =
+      `The vector index of "${name}" was not tuned when it was built (measuring recall would have ` +
+      'cost more than a quarter of the build): queries use fixed rules. Run collection.tune().'
+    return { code: 'VECS_RETUNE_ADVISED', rows: Math.round(rows), tunedRows: null, message }
+  }
+  if (rows <= RETUNE_GROWTH * tuning.rows && rows >= tuning.rows / 2) return null
+  const now = estimated ? `about ${Math.round(rows)}` : String(rows)
+  const message =
+    `Collection "${name}" has ${now} rows; its index was tuned on ${tuning.rows} ` +
+    `(recall ${tuning.recall.toFixed(3)} at ${settingOf(index)} ${tuning.setting}): the setting may ` +
+    'no longer reach the target. Tune it again with collection.tune().'
+  return { code: 'VECS_RETUNE_ADVISED', rows: Math.round(rows), tunedRows: tuning.rows, message }
+}
+
+/** Past 1.5 times the rows it was tuned on, an HNSW graph needs about a fifth more ef_search. */
+const RETUNE_GROWTH = 1.5
+
+/** Tuning found no setting reaching the target: the index's own arguments cap its recall. */
+export function unreachedAdvice(name: string, index: CurrentIndex): Advice | null {
+  const tuning = index.note?.tuning
+  if (tuning === undefined || tuning.reached) return null
+  const arguments_ =
+    index.info.method === 'hnsw'
+      ? `a larger m or efConstruction than m ${index.info.m}, efConstruction ${index.info.efConstruction} (builds take longer)`
+      : `more lists than ${index.info.nLists}`
+  const message =
+    `The vector index of "${name}" reaches recall ${tuning.recall.toFixed(3)} at best ` +
+    `(${settingOf(index)} ${tuning.setting}), short of the target ${tuning.target}: rebuild it with ` +
+    `${arguments_}, or lower the target.`
+  return {
+    code: 'VECS_REINDEX_ADVISED',
+    rows: tuning.rows,
+    builtRows: index.note?.rows ?? tuning.rows,
+    message,
+  }
+}
+
+const settingOf = (index: CurrentIndex) => (index.info.method === 'hnsw' ? 'ef_search' : 'probes')
 
 /** Rows past twice those the IVFFlat index was built on: rebuild it. `estimated` rows say "about". */
 export function reindexAdvice(

@@ -29,6 +29,12 @@ export interface CreateIndexOptions {
    * Default 2GB. vecs asks for what its estimate of the build needs, never more than this.
    */
   maxMaintenanceWorkMem?: number | string
+  /**
+   * The recall@10 the index is tuned to after the build (see `collection.tune()`), while measuring
+   * costs at most a quarter of the build's time (or two seconds); beyond that the build warns
+   * `VECS_RETUNE_ADVISED` and queries keep fixed rules. Default 0.95; null: fixed rules, no tuning.
+   */
+  targetRecall?: number | null
 }
 
 /** What a build needs, checked: a concrete method, a measure it supports, arguments or null for defaults. */
@@ -41,6 +47,7 @@ export interface IndexPlan {
   onProgress: ((progress: IndexProgress) => void) | undefined
   /** Bytes. */
   maxMaintenanceWorkMem: number
+  targetRecall: number | null
 }
 
 /** pgvector's limits on indexed dimensions. */
@@ -83,7 +90,22 @@ export function planIndex(
       options.maxMaintenanceWorkMem === undefined
         ? DEFAULT_MAX_MAINTENANCE_WORK_MEM
         : parseMemory(options.maxMaintenanceWorkMem),
+    targetRecall:
+      options.targetRecall === null
+        ? null
+        : checkTargetRecall(options.targetRecall ?? DEFAULT_TARGET_RECALL),
   }
+}
+
+export const DEFAULT_TARGET_RECALL = 0.95
+
+export function checkTargetRecall(value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0 && value < 1)) {
+    throw new ArgError(
+      'targetRecall must be a number above 0 and below 1 (or null for fixed rules)',
+    )
+  }
+  return value
 }
 
 const CREATE_INDEX_KEYS = optionKeys<CreateIndexOptions>()({
@@ -94,6 +116,7 @@ const CREATE_INDEX_KEYS = optionKeys<CreateIndexOptions>()({
   concurrently: true,
   onProgress: true,
   maxMaintenanceWorkMem: true,
+  targetRecall: true,
 })
 
 /** What `reindex()` rebuilds: the current method, measure and arguments; lists vecs chose are chosen afresh. */

@@ -1,19 +1,88 @@
 /**
- * What vecs remembers about an index build, kept in the index's COMMENT so it survives restarts
- * and is seen by every client: the rows the collection had, and whether the lists were chosen by
- * vecs (then `reindex()` chooses them afresh). Written as `vecs rows=12000 lists=auto`.
+ * What vecs remembers about an index, kept in the index's COMMENT so it survives restarts and is
+ * seen by every client: the rows the collection had at the build, whether the lists were chosen by
+ * vecs (then `reindex()` chooses them afresh), and the tuning measured on it, if any. Written as
+ * `vecs rows=12000 lists=auto`, then the tuning's fields as `name=value` (a COMMENT takes no bound
+ * parameters, so the text keeps to the characters a plain literal may hold).
  */
 export interface BuildNote {
   readonly rows: number
   readonly autoLists: boolean
+  readonly tuning?: Tuning
+  /** A build that was to be tuned but skipped it for its cost: `tune()` is advised. */
+  readonly tuneAdvised?: boolean
+}
+
+/** The cheapest search setting measured to reach a recall target on this index. */
+export interface Tuning {
+  /** `hnsw.ef_search` or `ivfflat.probes`, as the index's method has it. */
+  readonly setting: number
+  /** Whether queries turn sequential scans off: the planner would leave the index, which is faster. */
+  readonly forceIndex: boolean
+  /** The recall the tuning aimed at. */
+  readonly target: number
+  /** Mean recall@limit measured at `setting` against exact search. */
+  readonly recall: number
+  /** Whether the measured recall, less its sampling margin, reached the target. */
+  readonly reached: boolean
+  /** Sample queries measured, and the page size they asked for. */
+  readonly queries: number
+  readonly limit: number
+  /** Rows the collection had when it was measured. */
+  readonly rows: number
+  /** When it was measured, as an ISO 8601 time. */
+  readonly at: string
 }
 
 export function formatBuildNote(note: BuildNote): string {
-  return `vecs rows=${Math.round(note.rows)} lists=${note.autoLists ? 'auto' : 'given'}`
+  const build = `vecs rows=${Math.round(note.rows)} lists=${note.autoLists ? 'auto' : 'given'}`
+  const t = note.tuning
+  if (t === undefined) return note.tuneAdvised === true ? `${build} tune=advised` : build
+  return (
+    `${build} setting=${t.setting} target=${t.target} recall=${t.recall.toFixed(4)} ` +
+    `reached=${t.reached ? 'yes' : 'no'} queries=${t.queries} limit=${t.limit} ` +
+    `tuned_rows=${t.rows} at=${t.at}${t.forceIndex ? ' force_index=yes' : ''}`
+  )
 }
 
 /** Reads a note written by `formatBuildNote`; null for any other comment (or none). */
 export function parseBuildNote(comment: string | null): BuildNote | null {
-  const match = comment === null ? null : /^vecs rows=(\d+) lists=(auto|given)$/.exec(comment)
-  return match ? { rows: Number(match[1]), autoLists: match[2] === 'auto' } : null
+  const build =
+    comment === null ? null : /^vecs rows=(\d+) lists=(auto|given)(?: (.*))?$/.exec(comment)
+  if (!build) return null
+  const note = { rows: Number(build[1]), autoLists: build[2] === 'auto' }
+  if (build[3] === 'tune=advised') return { ...note, tuneAdvised: true }
+  const tuning = build[3] === undefined ? null : parseTuning(build[3])
+  return tuning === null ? note : { ...note, tuning }
+}
+
+function parseTuning(text: string): Tuning | null {
+  const fields = new Map(text.split(' ').map((pair) => pair.split('=', 2) as [string, string]))
+  const count = (key: string) => {
+    const value = fields.get(key)
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null
+  }
+  const fraction = (key: string) => {
+    const value = Number(fields.get(key) ?? Number.NaN)
+    return value >= 0 && value <= 1 ? value : null
+  }
+  const [setting, queries, limit, rows] = ['setting', 'queries', 'limit', 'tuned_rows'].map(count)
+  const [target, recall] = ['target', 'recall'].map(fraction)
+  const reached = fields.get('reached')
+  const at = fields.get('at')
+  if (setting == null || queries == null || limit == null || rows == null) return null
+  if (target == null || recall == null || (reached !== 'yes' && reached !== 'no')) return null
+  if (at === undefined || Number.isNaN(Date.parse(at))) return null
+  const forceIndex = fields.get('force_index') === 'yes'
+  return {
+    setting,
+    forceIndex,
+    target,
+    recall,
+    reached: reached === 'yes',
+    queries,
+    limit,
+    rows,
+    at,
+  }
 }

@@ -69,3 +69,45 @@ function parseOptions(options: readonly string[] | null): Map<string, number> {
   }
   return parsed
 }
+
+/** How a collection's index is tuned, as `stats()` and `tune()` tell it. */
+export interface IndexTuning {
+  /** The setting tuned: `hnsw.ef_search` for HNSW, `ivfflat.probes` for IVFFlat. */
+  setting: 'hnsw.ef_search' | 'ivfflat.probes'
+  /** Its value: the query default (a query's own `efSearch` / `probes` wins). */
+  value: number
+  /**
+   * True where the planner would leave the index for a sequential scan at this value, and the index
+   * measured faster: unfiltered queries then run with `enable_seqscan = off`.
+   */
+  forceIndex: boolean
+  targetRecall: number
+  /** Mean recall@limit measured at `value` against exact search on the sample. */
+  recall: number
+  /** Whether the recall, less its sampling margin, reached the target. */
+  reached: boolean
+  /** Sample queries measured and the page size they asked for. */
+  queries: number
+  limit: number
+  /** Rows the collection had when it was measured. */
+  rows: number
+  /** When, as an ISO 8601 time. */
+  measuredAt: string
+}
+
+export function tuningOf(index: CurrentIndex | null): IndexTuning | null {
+  const t = index?.note?.tuning
+  if (index === null || t === undefined) return null
+  return {
+    setting: index.info.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes',
+    value: t.setting,
+    forceIndex: t.forceIndex,
+    targetRecall: t.target,
+    recall: t.recall,
+    reached: t.reached,
+    queries: t.queries,
+    limit: t.limit,
+    rows: t.rows,
+    measuredAt: t.at,
+  }
+}

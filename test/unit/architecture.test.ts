@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['client.ts'],
   ['collection.ts'],
   ['stats.ts'],
-  ['upsert/', 'query/'],
+  ['upsert/', 'query/', 'tuning/'],
   ['vector-index/', 'adapter/'],
   ['filter/', 'records/'],
   ['sql/'],

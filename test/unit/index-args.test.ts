@@ -64,7 +64,11 @@ test('planIndex resolves auto to HNSW and checks every combination before SQL', 
     concurrently: false,
     onProgress: undefined,
     maxMaintenanceWorkMem: 2 * 1024 ** 3,
+    targetRecall: 0.95,
   })
+  assert.equal(planIndex({ targetRecall: null }, 'vector', 3).targetRecall, null)
+  for (const targetRecall of [0, 1, 1.2, -0.5, Number.NaN, '0.9'])
+    assert.throws(() => planIndex({ targetRecall } as never, 'vector', 3), /targetRecall/)
   assert.throws(
     () => planIndex({ method: 'ivfflat', measure: 'l1_distance' }, 'vector', 3),
     ArgError,

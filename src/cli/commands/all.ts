@@ -8,6 +8,7 @@ import { buildIndex } from './build-index.js'
 import { info } from './info.js'
 import { list } from './list.js'
 import { query } from './query.js'
+import { tune } from './tune-index.js'
 
 /** Every `vecs` command, in the order `vecs --help` lists them. */
 export const COMMANDS = [
@@ -16,6 +17,7 @@ export const COMMANDS = [
   create,
   importCommand,
   buildIndex,
+  tune,
   query,
   info,
   bench,

@@ -9,10 +9,10 @@ import {
   type IndexMethod,
   type Measure,
 } from '../../index.js'
-import { defineCommand, integer } from '../command.js'
+import { defineCommand, integer, recall } from '../command.js'
 import { printJson, say, withClient, type Context } from '../context.js'
-import { startProgress } from '../progress-bar.js'
-import { formatIndex, formatSeconds } from '../format.js'
+import { phasedListener, startProgress } from '../progress-bar.js'
+import { formatIndex, formatSeconds, formatTuning } from '../format.js'
 
 interface Options {
   method: IndexMethod
@@ -21,6 +21,9 @@ interface Options {
   efConstruction?: number
   lists?: number
   reindex?: boolean
+  target?: number
+  /** False under `--no-tune`. */
+  tune: boolean
 }
 
 export const buildIndex = defineCommand<Options>({
@@ -55,28 +58,43 @@ export const buildIndex = defineCommand<Options>({
       flags: '--reindex',
       description: 'rebuild the current index with its method and arguments (fresh IVFFlat lists)',
     },
+    {
+      flags: '--target <recall>',
+      description:
+        'recall@10 to tune the built index to, above 0 and below 1 (default 0.95; see vecs tune)',
+      parse: recall,
+    },
+    {
+      flags: '--no-tune',
+      description: 'skip tuning after the build: queries use fixed ef_search / probes rules',
+    },
   ],
   examples: [
     'vecs index docs',
     'vecs index docs --method hnsw --m 32 --ef-construction 128',
     'vecs index docs --method ivfflat --measure l2_distance --lists 200',
     'vecs index docs --reindex',
+    'vecs index docs --target 0.99',
   ],
   async run(ctx, [name], options) {
-    const { result, ms } = await withClient(ctx, async (vx) => {
+    if (options.target !== undefined && !options.tune)
+      throw new ArgError('--target sets the recall to tune to, --no-tune skips tuning: give one')
+    const { result, tuning, ms } = await withClient(ctx, async (vx) => {
       const c = await vx.getCollection(name as string)
       return build(ctx, c, options)
     })
-    printJson(ctx, { name, index: result, buildMs: Math.round(ms) })
+    printJson(ctx, { name, index: result, tuning, buildMs: Math.round(ms) })
     say(ctx, `${name}: ${formatIndex(result)} (${result?.name}) built in ${formatSeconds(ms)}`)
+    if (tuning !== null) say(ctx, `${name}: tuned ${formatTuning(tuning)}`)
   },
 })
 
 async function build(ctx: Context, c: Collection, options: Options) {
+  const targetRecall = options.tune ? options.target : null
   const progress = startProgress(ctx, `building ${c.name}'s index`, 100)
-  const onProgress = ({ percent }: { percent: number | null }) => progress.update(percent ?? 0)
+  const onProgress = phasedListener(progress)
   const started = performance.now()
-  if (options.reindex) await c.reindex({ onProgress })
+  if (options.reindex) await c.reindex({ onProgress, targetRecall })
   else {
     const indexArguments = indexArgs(options)
     await c.createIndex({
@@ -84,11 +102,12 @@ async function build(ctx: Context, c: Collection, options: Options) {
       measure: options.measure,
       indexArguments,
       onProgress,
+      targetRecall,
     })
   }
   const ms = performance.now() - started
   progress.finish(`built in ${formatSeconds(ms)}`)
-  return { result: await c.getIndex(), ms }
+  return { result: await c.getIndex(), tuning: (await c.stats()).tuning, ms }
 }
 
 function indexArgs(o: Options): IndexArgs | undefined {

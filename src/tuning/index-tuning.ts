@@ -1,0 +1,67 @@
+import type { Backend } from '../backend/backend.js'
+import { ArgError, VecsError } from '../errors.js'
+import { execute } from '../sql/execute.js'
+import { commentOnIndex } from '../sql/indexes.js'
+import type { TableRef } from '../sql/tables.js'
+import { retuneAdvice, warnAdvice } from '../vector-index/advice.js'
+import type { IndexPlan } from '../vector-index/index-options.js'
+import { formatBuildNote } from '../vector-index/note.js'
+import { readIndex, tuningOf, type CurrentIndex, type IndexTuning } from '../vector-index/read.js'
+import { planTune, type TuneOptions } from './tune-options.js'
+import { tuneIndex } from './tune.js'
+
+/** Tuning may add a quarter of the build's time, and always two seconds. */
+const BUILD_BUDGET_SHARE = 0.25
+const BUILD_BUDGET_FLOOR_MS = 2000
+
+/**
+ * Tunes an index just built to the plan's target, within the build's budget; over it, notes in
+ * the index that tuning is advised and warns `VECS_RETUNE_ADVISED`. The index as it now stands.
+ */
+export async function tuneAfterBuild(
+  db: Backend,
+  table: TableRef,
+  built: CurrentIndex,
+  plan: IndexPlan,
+  buildMs: number,
+): Promise<CurrentIndex> {
+  if (plan.targetRecall === null) return built
+  const budgetMs = Math.max(BUILD_BUDGET_SHARE * buildMs, BUILD_BUDGET_FLOOR_MS)
+  const tunePlan = planTune(
+    { targetRecall: plan.targetRecall, onProgress: plan.onProgress },
+    table.dimension,
+  )
+  const outcome = await tuneIndex(db, table, built, tunePlan, budgetMs)
+  if ('tuned' in outcome) return (await readIndex(db, table)) ?? built
+  if (outcome.skipped === 'replaced') return (await readIndex(db, table)) ?? built
+  if (outcome.skipped === 'few rows') return built
+  const note = { ...(built.note ?? { rows: outcome.rows, autoLists: false }), tuneAdvised: true }
+  await execute(db, commentOnIndex(table, built.info.name, formatBuildNote(note)))
+  const marked = { ...built, note }
+  const advice = retuneAdvice(table.name, outcome.rows, marked, false)
+  if (advice !== null) warnAdvice(advice)
+  return marked
+}
+
+/** `collection.tune()`: measures the current index and keeps the cheapest setting that reaches the target. */
+export async function tuneCollection(
+  db: Backend,
+  table: TableRef,
+  options: TuneOptions,
+): Promise<IndexTuning> {
+  const plan = planTune(options, table.dimension)
+  const index = await readIndex(db, table)
+  if (index === null) throw new ArgError(`collection "${table.name}" has no vector index to tune`)
+  const outcome = await tuneIndex(db, table, index, plan, null)
+  if ('skipped' in outcome && outcome.skipped === 'replaced') {
+    throw new VecsError(
+      `the vector index of "${table.name}" was replaced while it was being tuned; tune again`,
+    )
+  }
+  if ('skipped' in outcome) {
+    throw new ArgError(
+      `collection "${table.name}" has ${outcome.rows} rows: tuning needs more than limit + 1 (${plan.limit + 1})`,
+    )
+  }
+  return tuningOf((await readIndex(db, table)) ?? index) as IndexTuning
+}

@@ -1,0 +1,230 @@
+import { performance } from 'node:perf_hooks'
+import type { Backend, Queryable } from '../backend/backend.js'
+import { executeCompiled, execute } from '../sql/execute.js'
+import { compile } from '../sql/fragment.js'
+import { explain, selectNearest } from '../sql/nearest.js'
+import { selectSample } from '../sql/rows.js'
+import { setLocal, type LocalSettings } from '../sql/settings.js'
+import type { TableRef } from '../sql/tables.js'
+import type { Measure } from '../types.js'
+import type { IndexInfo } from '../vector-index/read.js'
+import { toFloat32, vectorFromText, vectorToBinary } from '../vector.js'
+import { awayFrom, seeded } from './held-out.js'
+import { summarize, type Measured } from './search.js'
+
+/**
+ * A query measured: its vector, the stored row it was made from (left out of every answer; '' for
+ * a query given by the user), and its exact neighbours' reach.
+ */
+export interface TruthQuery {
+  readonly id: string
+  readonly vec: Buffer
+  /** Distance of the `limit`-th exact neighbour: an approximate hit counts if it is this close. */
+  readonly kth: number
+  /** How many neighbours the page can hold (fewer than `limit` in a tiny collection). */
+  readonly size: number
+}
+
+/** A query before its exact neighbours are known. */
+export interface SampleQuery {
+  readonly id: string
+  readonly vector: Float32Array
+  /** The same, as the statement binds it. */
+  readonly vec: Buffer
+}
+
+function sampleQuery(id: string, vector: Float32Array): SampleQuery {
+  return { id, vector, vec: vectorToBinary(vector) }
+}
+
+/** Stored rows chosen by a seeded hash of their ids: the same rows every time. */
+export async function sampleRows(
+  db: Queryable,
+  table: TableRef,
+  count: number,
+): Promise<SampleQuery[]> {
+  const rows = await execute<{ id: string; vec: string }>(
+    db,
+    selectSample(table, count, 'vecs-tune'),
+  )
+  return rows.map((row) => sampleQuery(row.id, toFloat32(vectorFromText(row.vec), table.dimension)))
+}
+
+/**
+ * Queries made from stored rows, each moved away from its row as far as the row's `limit`-th
+ * neighbour (see `awayFrom`). The neighbours come from the index at a generous setting: they only
+ * size the move.
+ */
+export async function awayQueries(
+  db: Backend,
+  table: TableRef,
+  index: IndexInfo,
+  limit: number,
+  rows: readonly SampleQuery[],
+): Promise<SampleQuery[]> {
+  const random = seeded(rows.length * 7919 + limit)
+  return db.transaction(
+    async (tx) => {
+      const queries: SampleQuery[] = []
+      for (const row of rows) {
+        const vec = row.vector
+        const near = await execute<{ id: string; vector: string }>(
+          tx,
+          selectNearest(table, {
+            ...NEAREST_IDS,
+            vec: row.vec,
+            measure: index.measure,
+            limit: limit + 1,
+            includeVector: true,
+          }),
+        )
+        const kth = near
+          .filter((hit) => hit.id !== row.id)
+          .slice(0, limit)
+          .pop()
+        const neighbour =
+          kth === undefined ? vec : toFloat32(vectorFromText(kth.vector), table.dimension)
+        queries.push(sampleQuery(row.id, awayFrom(vec, neighbour, index.measure, random)))
+      }
+      return queries
+    },
+    prelude(
+      index.method === 'hnsw'
+        ? { 'hnsw.ef_search': String(Math.min(1000, Math.max(200, 4 * limit))) }
+        : {
+            'ivfflat.probes': String(
+              Math.min(index.nLists, Math.max(10, 4 * Math.round(Math.sqrt(index.nLists)))),
+            ),
+          },
+    ),
+  )
+}
+
+/** The user's own queries, measured as they are. */
+export function givenQueries(vectors: readonly Float32Array[]): SampleQuery[] {
+  return vectors.map((vector) => sampleQuery('', vector))
+}
+
+const NEAREST_IDS = {
+  where: null,
+  includeValue: false,
+  includeVector: false,
+  includeMetadata: false,
+  resort: false,
+} as const
+
+type Hit = { id: string; value: number }
+
+/**
+ * Exact neighbours of each query (index scans off, so every row is ranked), one more than `limit`
+ * so that the query's own row can be left out. `onQuery` hears each query done; a throw
+ * from it ends the pass (and its transaction).
+ */
+export async function exactTruth(
+  db: Backend,
+  table: TableRef,
+  measure: Measure,
+  limit: number,
+  queries: readonly SampleQuery[],
+  onQuery: (done: number) => void = () => {},
+): Promise<TruthQuery[]> {
+  return db.transaction(
+    async (tx) => {
+      const truth: TruthQuery[] = []
+      for (const q of queries) {
+        const hits = withoutSelf(await nearest(tx, table, measure, q.vec, limit + 1), q.id, limit)
+        onQuery(truth.length + 1)
+        const last = hits[hits.length - 1]
+        if (last !== undefined) truth.push({ ...q, kth: last.value, size: hits.length })
+      }
+      return truth
+    },
+    prelude({ enable_indexscan: 'off' }),
+  )
+}
+
+/**
+ * Recall@limit of the index at one setting (`hnsw.ef_search` or `ivfflat.probes`), against the
+ * exact neighbours, with the plan the server chose for the first query and the mean time a query
+ * took: a setting at which the planner leaves the index measures the plan users would get. With
+ * `forceIndex`, sequential scans are off, so the index serves the query whatever the planner
+ * estimates.
+ */
+export async function measureSetting(
+  db: Backend,
+  table: TableRef,
+  index: IndexInfo,
+  limit: number,
+  truth: readonly TruthQuery[],
+  setting: number,
+  forceIndex: boolean,
+): Promise<Measured> {
+  const name = index.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes'
+  const settings: LocalSettings = { [name]: String(setting) }
+  if (forceIndex) settings.enable_seqscan = 'off'
+  return db.transaction(async (tx) => {
+    const first = truth[0]
+    const plan =
+      first === undefined
+        ? ''
+        : (
+            await executeCompiled<{ 'QUERY PLAN': string }>(
+              tx,
+              explain(compile(nearestQuery(table, index.measure, first.vec, limit + 1)), false),
+            )
+          )
+            .map((line) => line['QUERY PLAN'])
+            .join('\n')
+    const recalls: number[] = []
+    const started = performance.now()
+    for (const q of truth) {
+      const hits = withoutSelf(
+        await nearest(tx, table, index.measure, q.vec, limit + 1),
+        q.id,
+        limit,
+      )
+      recalls.push(hits.filter((hit) => hit.value <= q.kth + tolerance(q.kth)).length / q.size)
+    }
+    return {
+      setting,
+      forceIndex,
+      ...summarize(recalls),
+      usedIndex: plan.includes(index.name),
+      ms: (performance.now() - started) / Math.max(1, truth.length),
+    }
+  }, prelude(settings))
+}
+
+/** Distances from the index and from exact search are one computation; allow for rounding only. */
+const tolerance = (kth: number) => 1e-6 * Math.max(1, Math.abs(kth))
+
+function nearestQuery(table: TableRef, measure: Measure, vec: Buffer, limit: number) {
+  return selectNearest(table, {
+    vec,
+    measure,
+    limit,
+    where: null,
+    includeValue: true,
+    includeVector: false,
+    includeMetadata: false,
+    resort: false,
+  })
+}
+
+async function nearest(
+  tx: Queryable,
+  table: TableRef,
+  measure: Measure,
+  vec: Buffer,
+  limit: number,
+): Promise<Hit[]> {
+  return execute<Hit>(tx, nearestQuery(table, measure, vec, limit))
+}
+
+function withoutSelf(hits: Hit[], id: string, limit: number): Hit[] {
+  return hits.filter((hit) => hit.id !== id).slice(0, limit)
+}
+
+function prelude(settings: LocalSettings): string {
+  return compile(setLocal(settings)).text
+}

@@ -1,0 +1,150 @@
+import { performance } from 'node:perf_hooks'
+import type { Backend } from '../backend/backend.js'
+import { execute } from '../sql/execute.js'
+import { commentOnIndex } from '../sql/indexes.js'
+import { countRows } from '../sql/rows.js'
+import { lockCollection, type TableRef } from '../sql/tables.js'
+import { formatBuildNote, type Tuning } from '../vector-index/note.js'
+import { readIndex, type CurrentIndex } from '../vector-index/read.js'
+import {
+  awayQueries,
+  exactTruth,
+  givenQueries,
+  measureSetting,
+  sampleRows,
+  type SampleQuery,
+} from './recall.js'
+import { findCheapest } from './search.js'
+import type { TunePlan } from './tune-options.js'
+
+/** The most pgvector takes for `hnsw.ef_search`. */
+const MAX_EF_SEARCH = 1000
+
+/** Fewer sample queries than this leave too wide a margin to tune on. */
+export const MIN_QUERIES = 50
+
+/**
+ * A sample query costs about three exact searches in all: sizing its move, its exact neighbours,
+ * and the approximate searches at each setting tried (measured on 10,000 GloVe words in PGlite).
+ */
+const COST_PER_QUERY = 3
+/** Exact searches timed to size the sample to a budget. */
+const CALIBRATION_QUERIES = 3
+
+export type TuneOutcome =
+  | { readonly tuned: Tuning }
+  | { readonly skipped: 'few rows'; readonly rows: number }
+  /** Another client replaced the index while it was measured: its build tunes its own. */
+  | { readonly skipped: 'replaced'; readonly rows: number }
+  | {
+      readonly skipped: 'over budget'
+      readonly rows: number
+      readonly estimateMs: number
+      readonly budgetMs: number
+    }
+
+/**
+ * Measures the index against exact search on queries made from rows sampled from the collection
+ * (each query's own row left out; see `awayFrom`), or given by the user, and keeps, in the index's
+ * note, the cheapest `hnsw.ef_search` or `ivfflat.probes` whose recall, less its sampling margin, reaches the target. With a budget (a build's tuning),
+ * it gives up before the search when the exact pass alone shows the whole would not fit; with fewer
+ * queries it still fits, it uses fewer (never under MIN_QUERIES).
+ */
+export async function tuneIndex(
+  db: Backend,
+  table: TableRef,
+  index: CurrentIndex,
+  plan: TunePlan,
+  budgetMs: number | null,
+): Promise<TuneOutcome> {
+  const started = performance.now()
+  const [count] = await execute<{ count: number }>(db, countRows(table))
+  const rows = count?.count ?? 0
+  if (rows <= plan.limit + 1) return { skipped: 'few rows', rows }
+  const report = plan.onProgress ?? (() => {})
+  let perQueryMs = 0
+  const spentMs = () => performance.now() - started
+  const estimate = (n: number) => Math.round(spentMs() + n * perQueryMs * COST_PER_QUERY)
+  /** How many sample queries fit what is left of the budget, from a few exact searches timed. */
+  const affordable = async (candidates: readonly SampleQuery[]) => {
+    const probe = candidates.slice(0, CALIBRATION_QUERIES)
+    const t0 = performance.now()
+    await exactTruth(db, table, index.info.measure, plan.limit, probe)
+    perQueryMs = (performance.now() - t0) / Math.max(1, probe.length)
+    const left = (budgetMs ?? 0) - spentMs()
+    return Math.min(candidates.length, Math.floor(left / (perQueryMs * COST_PER_QUERY)))
+  }
+  report({ phase: 'sampling queries', percent: null })
+  const { queries } = plan
+  let sample: SampleQuery[]
+  if (typeof queries === 'number') {
+    const rowsSampled = await sampleRows(db, table, Math.min(queries, rows))
+    const count = budgetMs === null ? rowsSampled.length : await affordable(rowsSampled)
+    if (count < MIN_QUERIES) {
+      return {
+        skipped: 'over budget',
+        rows,
+        estimateMs: estimate(rowsSampled.length),
+        budgetMs: budgetMs ?? 0,
+      }
+    }
+    sample = await awayQueries(db, table, index.info, plan.limit, rowsSampled.slice(0, count))
+  } else {
+    sample = givenQueries(queries)
+  }
+  const measured = await exactTruth(db, table, index.info.measure, plan.limit, sample, (done) =>
+    report({ phase: 'exact search', percent: Math.round((100 * done) / sample.length) }),
+  )
+  const found = await findCheapest(
+    searchRange(index, plan.limit),
+    plan.targetRecall,
+    (setting, forceIndex) => {
+      report({ phase: `measuring ${settingName(index)} ${setting}`, percent: null })
+      return measureSetting(db, table, index.info, plan.limit, measured, setting, forceIndex)
+    },
+  )
+  const tuned: Tuning = {
+    setting: found.best.setting,
+    forceIndex: found.best.forceIndex,
+    target: plan.targetRecall,
+    recall: found.best.recall,
+    reached: found.reached,
+    queries: measured.length,
+    limit: plan.limit,
+    rows,
+    at: new Date().toISOString(),
+  }
+  if (!(await keep(db, table, index, tuned))) return { skipped: 'replaced', rows }
+  report({ phase: 'tuned', percent: 100 })
+  return { tuned }
+}
+
+/** What the setting is called where the index's method reads it. */
+export function settingName(index: CurrentIndex): 'hnsw.ef_search' | 'ivfflat.probes' {
+  return index.info.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes'
+}
+
+/** ef_search below the page size gives short pages; probes past the lists probe nothing more. */
+function searchRange(index: CurrentIndex, limit: number) {
+  return index.info.method === 'hnsw'
+    ? { from: Math.min(limit, MAX_EF_SEARCH), to: MAX_EF_SEARCH }
+    : { from: 1, to: index.info.nLists }
+}
+
+/** Writes the tuning into the index's note, unless the index was replaced meanwhile (false). */
+async function keep(
+  db: Backend,
+  table: TableRef,
+  index: CurrentIndex,
+  tuning: Tuning,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await execute(tx, lockCollection(table))
+    const now = await readIndex(tx, table)
+    if (now?.info.name !== index.info.name) return false
+    // An index vecs did not build gets a note: rows now, its lists as given.
+    const note = now.note ?? { rows: tuning.rows, autoLists: false }
+    await execute(tx, commentOnIndex(table, now.info.name, formatBuildNote({ ...note, tuning })))
+    return true
+  })
+}
