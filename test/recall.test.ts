@@ -24,9 +24,12 @@ async function recallAt10(c: Collection, options: { probes?: number } = {}): Pro
   return hits / (queries.length * K)
 }
 
-/** Builds `method` with vecs' defaults on `c`, in place of the index it had, and describes it. */
+/**
+ * Builds `method` with vecs' default arguments on `c`, in place of the index it had, untuned: these
+ * tests measure the fixed rules (tuned indexes: test/tuning.test.ts).
+ */
 async function withIndex(c: Collection, method: 'hnsw' | 'ivfflat'): Promise<IndexInfo | null> {
-  await c.createIndex({ method })
+  await c.createIndex({ method, targetRecall: null })
   return c.getIndex()
 }
 

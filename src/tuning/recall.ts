@@ -90,10 +90,10 @@ export async function awayQueries(
     },
     prelude(
       index.method === 'hnsw'
-        ? { 'hnsw.ef_search': String(Math.min(1000, Math.max(200, 4 * limit))) }
+        ? { 'hnsw.ef_search': String(Math.min(1000, Math.max(100, 4 * limit))) }
         : {
             'ivfflat.probes': String(
-              Math.min(index.nLists, Math.max(10, 4 * Math.round(Math.sqrt(index.nLists)))),
+              Math.min(index.nLists, Math.max(4, 2 * Math.round(Math.sqrt(index.nLists)))),
             ),
           },
     ),

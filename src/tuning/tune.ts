@@ -21,14 +21,17 @@ import type { TunePlan } from './tune-options.js'
 const MAX_EF_SEARCH = 1000
 
 /** Fewer sample queries than this leave too wide a margin to tune on. */
-export const MIN_QUERIES = 50
+export const MIN_QUERIES = 40
 
 /**
- * A sample query costs about three exact searches in all: sizing its move, its exact neighbours,
- * and the approximate searches at each setting tried (measured on 10,000 GloVe words in PGlite).
+ * A sample query costs one exact search and an approximate one for each setting the search tries,
+ * plus the one that sizes its move (the kind timed): doubling across the range, then halving the
+ * last gap to a tenth, about log2(range) + 4 in all.
  */
-const COST_PER_QUERY = 3
-/** Exact searches timed to size the sample to a budget. */
+function approximatePerQuery(range: { from: number; to: number }): number {
+  return Math.ceil(Math.log2(Math.max(2, range.to / range.from))) + 4
+}
+/** Queries timed to size the sample to a budget. */
 const CALIBRATION_QUERIES = 3
 
 export type TuneOutcome =
@@ -64,15 +67,19 @@ export async function tuneIndex(
   const report = plan.onProgress ?? (() => {})
   let perQueryMs = 0
   const spentMs = () => performance.now() - started
-  const estimate = (n: number) => Math.round(spentMs() + n * perQueryMs * COST_PER_QUERY)
-  /** How many sample queries fit what is left of the budget, from a few exact searches timed. */
+  const estimate = (n: number) => Math.round(spentMs() + n * perQueryMs)
+  /** How many sample queries fit what is left of the budget, from a few searches of each kind timed. */
   const affordable = async (candidates: readonly SampleQuery[]) => {
     const probe = candidates.slice(0, CALIBRATION_QUERIES)
     const t0 = performance.now()
     await exactTruth(db, table, index.info.measure, plan.limit, probe)
-    perQueryMs = (performance.now() - t0) / Math.max(1, probe.length)
+    const t1 = performance.now()
+    await awayQueries(db, table, index.info, plan.limit, probe)
+    const n = Math.max(1, probe.length)
+    const approximate = approximatePerQuery(searchRange(index, plan.limit))
+    perQueryMs = (t1 - t0) / n + (approximate * (performance.now() - t1)) / n
     const left = (budgetMs ?? 0) - spentMs()
-    return Math.min(candidates.length, Math.floor(left / (perQueryMs * COST_PER_QUERY)))
+    return Math.min(candidates.length, Math.floor(left / perQueryMs))
   }
   report({ phase: 'sampling queries', percent: null })
   const { queries } = plan

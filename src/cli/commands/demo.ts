@@ -112,10 +112,13 @@ async function experiment(
   for (const method of ['ivfflat', 'hnsw'] as const) {
     const buildMs = await build(ctx, c, method)
     const index = await c.getIndex()
+    // The setting queries run with: as the build tuned it, else vecs' fixed rule.
+    const tuning = (await c.stats()).tuning
+    const tuned = tuning === null ? '' : ' tuned'
     const args =
       index?.method === 'hnsw'
-        ? `m=${index.m}, ef_search=${K * 4}`
-        : `lists=${index?.nLists}, probes=${Math.round(Math.sqrt(index?.method === 'ivfflat' ? index.nLists : 1))}`
+        ? `m=${index.m}, ef_search=${tuning?.value ?? Math.max(40, K)}${tuned}`
+        : `lists=${index?.nLists}, probes=${tuning?.value ?? Math.round(Math.sqrt(index?.method === 'ivfflat' ? index.nLists : 1))}${tuned}`
     rounds.push(await round(c, `${method} (${args})`, buildMs, split.queries, truth))
   }
   const lookups: Record<string, string[]> = {}
