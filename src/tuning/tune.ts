@@ -88,6 +88,8 @@ export async function tuneIndex(
     const rowsSampled = await sampleRows(db, table, Math.min(queries, rows))
     const count = budgetMs === null ? rowsSampled.length : await affordable(rowsSampled)
     if (count < MIN_QUERIES) {
+      // Progress ends at 100 whatever happens: the call is done.
+      report({ phase: 'not tuned: over budget', percent: 100 })
       return {
         skipped: 'over budget',
         rows,
@@ -121,7 +123,10 @@ export async function tuneIndex(
     rows,
     at: new Date().toISOString(),
   }
-  if (!(await keep(db, table, index, tuned))) return { skipped: 'replaced', rows }
+  if (!(await keep(db, table, index, tuned))) {
+    report({ phase: 'not tuned: the index was replaced', percent: 100 })
+    return { skipped: 'replaced', rows }
+  }
   report({ phase: 'tuned', percent: 100 })
   return { tuned }
 }
