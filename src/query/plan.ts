@@ -8,6 +8,7 @@ import {
 } from '../sql/nearest.js'
 import type { LocalSetting, LocalSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
+import { MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
 import type { CheckedQuery } from './query-options.js'
 
@@ -145,9 +146,6 @@ function defaultProbes(index: CurrentIndex | null): number {
   const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
   return Math.max(1, Math.round(Math.sqrt(lists)))
 }
-
-/** The most pgvector takes for `hnsw.ef_search`. */
-const MAX_EF_SEARCH = 1000
 
 function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
   if (defaults === null) return wanted

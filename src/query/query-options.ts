@@ -1,5 +1,6 @@
 import { checkFlag, checkInteger, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
+import { MAX_EF_SEARCH } from '../vector-index/args.js'
 import { parseFilter } from '../filter/parse.js'
 import type { FilterNode } from '../filter/nodes.js'
 import { checkMeasure } from '../measures.js'
@@ -34,7 +35,7 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
 })
 
 /** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
-export const QUERY_BOUNDS = { limit: 1000, efSearch: 1000, probes: 32768 } as const
+export const QUERY_BOUNDS = { limit: 1000, efSearch: MAX_EF_SEARCH, probes: 32768 } as const
 
 /** Checks every query option before any SQL runs. Unknown option names are refused, as typos would be silent. */
 export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {

@@ -1,8 +1,7 @@
 import type { Backend } from '../backend/backend.js'
 import { executeCompiled } from '../sql/execute.js'
-import { compile, type CompiledQuery } from '../sql/fragment.js'
 import { explain } from '../sql/nearest.js'
-import { setLocal, type LocalSettings } from '../sql/settings.js'
+import { settingsPrelude } from '../sql/settings.js'
 import type { SearchAttempt, SearchPlan } from './plan.js'
 import type { NearestRow } from './results.js'
 
@@ -24,7 +23,7 @@ export async function runSearch(
 }
 
 function runAttempt(db: Backend, attempt: SearchAttempt): Promise<NearestRow[]> {
-  const prelude = preludeOf(attempt.settings)
+  const prelude = settingsPrelude(attempt.settings)
   if (prelude === '') return executeCompiled<NearestRow>(db, attempt.statement)
   return db.transaction((tx) => executeCompiled<NearestRow>(tx, attempt.statement), prelude)
 }
@@ -46,10 +45,5 @@ export async function explainSearch(
     const settings = Object.entries(plan.runsWith).map(([name, value]) => `${name} = ${value}`)
     if (settings.length > 0) lines.push({ 'QUERY PLAN': `vecs settings: ${settings.join(', ')}` })
     return lines.map((line) => line['QUERY PLAN']).join('\n')
-  }, preludeOf(plan.settings))
-}
-
-/** The SET LOCAL statements that ride with BEGIN; none for a query that needs no settings. */
-function preludeOf(settings: LocalSettings): string {
-  return Object.keys(settings).length === 0 ? '' : compile(setLocal(settings)).text
+  }, settingsPrelude(plan.settings))
 }

@@ -1,4 +1,4 @@
-import { int, join, literal, sql, trusted, type Fragment } from './fragment.js'
+import { compile, int, join, literal, sql, trusted, type Fragment } from './fragment.js'
 
 /** Planner and pgvector settings a query may set for itself, with the kind of value each takes. */
 export const LOCAL_SETTINGS = {
@@ -25,6 +25,11 @@ export function setLocal(settings: LocalSettings): Fragment {
     return sql`SET LOCAL ${trusted(name)} = ${setting}`
   })
   return join(statements, sql`; `)
+}
+
+/** `setLocal` as the text that rides with BEGIN; '' for no settings (a plain statement). */
+export function settingsPrelude(settings: LocalSettings): string {
+  return Object.keys(settings).length === 0 ? '' : compile(setLocal(settings)).text
 }
 
 function checkWord(value: string): string {

@@ -1,14 +1,11 @@
 import type { Backend } from '../backend/backend.js'
 import { ArgError, VecsError } from '../errors.js'
-import { execute } from '../sql/execute.js'
-import { commentOnIndex } from '../sql/indexes.js'
 import type { TableRef } from '../sql/tables.js'
 import { retuneAdvice, warnAdvice } from '../vector-index/advice.js'
 import type { IndexPlan } from '../vector-index/index-options.js'
-import { formatBuildNote } from '../vector-index/note.js'
 import { readIndex, tuningOf, type CurrentIndex, type IndexTuning } from '../vector-index/read.js'
 import { planTune, type TuneOptions } from './tune-options.js'
-import { tuneIndex } from './tune.js'
+import { rewriteNote, tuneIndex } from './tune.js'
 
 /** Tuning may add a quarter of the build's time, and always two seconds. */
 const BUILD_BUDGET_SHARE = 0.25
@@ -32,12 +29,14 @@ export async function tuneAfterBuild(
     table.dimension,
   )
   const outcome = await tuneIndex(db, table, built, tunePlan, budgetMs)
-  if ('tuned' in outcome) return (await readIndex(db, table)) ?? built
+  if ('tuned' in outcome) return outcome.tuned
   if (outcome.skipped === 'replaced') return (await readIndex(db, table)) ?? built
   if (outcome.skipped === 'few rows') return built
-  const note = { ...(built.note ?? { rows: outcome.rows, autoLists: false }), tuneAdvised: true }
-  await execute(db, commentOnIndex(table, built.info.name, formatBuildNote(note)))
-  const marked = { ...built, note }
+  const marked = await rewriteNote(db, table, built, outcome.rows, (note) => ({
+    ...note,
+    tuneAdvised: true,
+  }))
+  if (marked === null) return (await readIndex(db, table)) ?? built
   const advice = retuneAdvice(table.name, outcome.rows, marked, false)
   if (advice !== null) warnAdvice(advice)
   return marked
@@ -63,5 +62,5 @@ export async function tuneCollection(
       `collection "${table.name}" has ${outcome.rows} rows: tuning needs more than limit + 1 (${plan.limit + 1})`,
     )
   }
-  return tuningOf((await readIndex(db, table)) ?? index) as IndexTuning
+  return tuningOf(outcome.tuned) as IndexTuning
 }

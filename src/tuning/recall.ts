@@ -4,10 +4,11 @@ import { executeCompiled, execute } from '../sql/execute.js'
 import { compile } from '../sql/fragment.js'
 import { explain, selectNearest } from '../sql/nearest.js'
 import { selectSample } from '../sql/rows.js'
-import { setLocal, type LocalSettings } from '../sql/settings.js'
+import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import type { Measure } from '../types.js'
-import type { IndexInfo } from '../vector-index/read.js'
+import { MAX_EF_SEARCH } from '../vector-index/args.js'
+import { searchSetting, type IndexInfo } from '../vector-index/read.js'
 import { toFloat32, vectorFromText, vectorToBinary } from '../vector.js'
 import { awayFrom, seeded } from './held-out.js'
 import { summarize, type Measured } from './search.js'
@@ -70,13 +71,7 @@ export async function awayQueries(
         const vec = row.vector
         const near = await execute<{ id: string; vector: string }>(
           tx,
-          selectNearest(table, {
-            ...NEAREST_IDS,
-            vec: row.vec,
-            measure: index.measure,
-            limit: limit + 1,
-            includeVector: true,
-          }),
+          nearestQuery(table, index.measure, row.vec, limit + 1, true),
         )
         const kth = near
           .filter((hit) => hit.id !== row.id)
@@ -88,9 +83,9 @@ export async function awayQueries(
       }
       return queries
     },
-    prelude(
+    settingsPrelude(
       index.method === 'hnsw'
-        ? { 'hnsw.ef_search': String(Math.min(1000, Math.max(100, 4 * limit))) }
+        ? { 'hnsw.ef_search': String(Math.min(MAX_EF_SEARCH, Math.max(100, 4 * limit))) }
         : {
             'ivfflat.probes': String(
               Math.min(index.nLists, Math.max(4, 2 * Math.round(Math.sqrt(index.nLists)))),
@@ -105,20 +100,11 @@ export function givenQueries(vectors: readonly Float32Array[]): SampleQuery[] {
   return vectors.map((vector) => sampleQuery('', vector))
 }
 
-const NEAREST_IDS = {
-  where: null,
-  includeValue: false,
-  includeVector: false,
-  includeMetadata: false,
-  resort: false,
-} as const
-
 type Hit = { id: string; value: number }
 
 /**
  * Exact neighbours of each query (index scans off, so every row is ranked), one more than `limit`
- * so that the query's own row can be left out. `onQuery` hears each query done; a throw
- * from it ends the pass (and its transaction).
+ * so that the query's own row can be left out. `onQuery` hears each query done.
  */
 export async function exactTruth(
   db: Backend,
@@ -139,7 +125,7 @@ export async function exactTruth(
       }
       return truth
     },
-    prelude({ enable_indexscan: 'off' }),
+    settingsPrelude({ enable_indexscan: 'off' }),
   )
 }
 
@@ -159,8 +145,7 @@ export async function measureSetting(
   setting: number,
   forceIndex: boolean,
 ): Promise<Measured> {
-  const name = index.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes'
-  const settings: LocalSettings = { [name]: String(setting) }
+  const settings: LocalSettings = { [searchSetting(index.method)]: String(setting) }
   if (forceIndex) settings.enable_seqscan = 'off'
   return db.transaction(async (tx) => {
     const first = truth[0]
@@ -192,20 +177,27 @@ export async function measureSetting(
       usedIndex: plan.includes(index.name),
       ms: (performance.now() - started) / Math.max(1, truth.length),
     }
-  }, prelude(settings))
+  }, settingsPrelude(settings))
 }
 
 /** Distances from the index and from exact search are one computation; allow for rounding only. */
 const tolerance = (kth: number) => 1e-6 * Math.max(1, Math.abs(kth))
 
-function nearestQuery(table: TableRef, measure: Measure, vec: Buffer, limit: number) {
+/** The plain unfiltered nearest-neighbour statement, ids and distances (and vectors if asked). */
+function nearestQuery(
+  table: TableRef,
+  measure: Measure,
+  vec: Buffer,
+  limit: number,
+  includeVector = false,
+) {
   return selectNearest(table, {
     vec,
     measure,
     limit,
     where: null,
     includeValue: true,
-    includeVector: false,
+    includeVector,
     includeMetadata: false,
     resort: false,
   })
@@ -223,8 +215,4 @@ async function nearest(
 
 function withoutSelf(hits: Hit[], id: string, limit: number): Hit[] {
   return hits.filter((hit) => hit.id !== id).slice(0, limit)
-}
-
-function prelude(settings: LocalSettings): string {
-  return compile(setLocal(settings)).text
 }

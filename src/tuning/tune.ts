@@ -4,8 +4,9 @@ import { execute } from '../sql/execute.js'
 import { commentOnIndex } from '../sql/indexes.js'
 import { countRows } from '../sql/rows.js'
 import { lockCollection, type TableRef } from '../sql/tables.js'
-import { formatBuildNote, type Tuning } from '../vector-index/note.js'
-import { readIndex, type CurrentIndex } from '../vector-index/read.js'
+import { MAX_EF_SEARCH } from '../vector-index/args.js'
+import { formatBuildNote, type BuildNote, type Tuning } from '../vector-index/note.js'
+import { readIndex, searchSetting, type CurrentIndex } from '../vector-index/read.js'
 import {
   awayQueries,
   exactTruth,
@@ -16,9 +17,6 @@ import {
 } from './recall.js'
 import { findCheapest } from './search.js'
 import type { TunePlan } from './tune-options.js'
-
-/** The most pgvector takes for `hnsw.ef_search`. */
-const MAX_EF_SEARCH = 1000
 
 /** Fewer sample queries than this leave too wide a margin to tune on. */
 export const MIN_QUERIES = 40
@@ -35,7 +33,8 @@ function approximatePerQuery(range: { from: number; to: number }): number {
 const CALIBRATION_QUERIES = 3
 
 export type TuneOutcome =
-  | { readonly tuned: Tuning }
+  /** The index with its tuning in its note. */
+  | { readonly tuned: CurrentIndex }
   | { readonly skipped: 'few rows'; readonly rows: number }
   /** Another client replaced the index while it was measured: its build tunes its own. */
   | { readonly skipped: 'replaced'; readonly rows: number }
@@ -49,9 +48,9 @@ export type TuneOutcome =
 /**
  * Measures the index against exact search on queries made from rows sampled from the collection
  * (each query's own row left out; see `awayFrom`), or given by the user, and keeps, in the index's
- * note, the cheapest `hnsw.ef_search` or `ivfflat.probes` whose recall, less its sampling margin, reaches the target. With a budget (a build's tuning),
- * it gives up before the search when the exact pass alone shows the whole would not fit; with fewer
- * queries it still fits, it uses fewer (never under MIN_QUERIES).
+ * note, the cheapest `hnsw.ef_search` or `ivfflat.probes` whose recall, less its sampling margin,
+ * reaches the target. With a budget (a build's tuning), a few searches timed first size the sample
+ * to what fits (never under MIN_QUERIES, else it gives up and says so).
  */
 export async function tuneIndex(
   db: Backend,
@@ -108,7 +107,7 @@ export async function tuneIndex(
     searchRange(index, plan.limit),
     plan.targetRecall,
     (setting, forceIndex) => {
-      report({ phase: `measuring ${settingName(index)} ${setting}`, percent: null })
+      report({ phase: `measuring ${searchSetting(index.info.method)} ${setting}`, percent: null })
       return measureSetting(db, table, index.info, plan.limit, measured, setting, forceIndex)
     },
   )
@@ -123,17 +122,13 @@ export async function tuneIndex(
     rows,
     at: new Date().toISOString(),
   }
-  if (!(await keep(db, table, index, tuned))) {
+  const kept = await rewriteNote(db, table, index, rows, (note) => ({ ...note, tuning: tuned }))
+  if (kept === null) {
     report({ phase: 'not tuned: the index was replaced', percent: 100 })
     return { skipped: 'replaced', rows }
   }
   report({ phase: 'tuned', percent: 100 })
-  return { tuned }
-}
-
-/** What the setting is called where the index's method reads it. */
-export function settingName(index: CurrentIndex): 'hnsw.ef_search' | 'ivfflat.probes' {
-  return index.info.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes'
+  return { tuned: kept }
 }
 
 /** ef_search below the page size gives short pages; probes past the lists probe nothing more. */
@@ -143,20 +138,24 @@ function searchRange(index: CurrentIndex, limit: number) {
     : { from: 1, to: index.info.nLists }
 }
 
-/** Writes the tuning into the index's note, unless the index was replaced meanwhile (false). */
-async function keep(
+/**
+ * Rewrites the note of `index` with `change`, unless another client replaced the index meanwhile
+ * (then null); the index as it now stands. An index vecs did not build gets a note first: rows
+ * now, its lists as given.
+ */
+export async function rewriteNote(
   db: Backend,
   table: TableRef,
   index: CurrentIndex,
-  tuning: Tuning,
-): Promise<boolean> {
+  rows: number,
+  change: (note: BuildNote) => BuildNote,
+): Promise<CurrentIndex | null> {
   return db.transaction(async (tx) => {
     await execute(tx, lockCollection(table))
     const now = await readIndex(tx, table)
-    if (now?.info.name !== index.info.name) return false
-    // An index vecs did not build gets a note: rows now, its lists as given.
-    const note = now.note ?? { rows: tuning.rows, autoLists: false }
-    await execute(tx, commentOnIndex(table, now.info.name, formatBuildNote({ ...note, tuning })))
-    return true
+    if (now?.info.name !== index.info.name) return null
+    const note = change(now.note ?? { rows, autoLists: false })
+    await execute(tx, commentOnIndex(table, now.info.name, formatBuildNote(note)))
+    return { ...now, note }
   })
 }

@@ -1,6 +1,6 @@
 import { warn, warnOnce } from '../warnings.js'
 import type { Measure } from '../types.js'
-import type { CurrentIndex } from './read.js'
+import { searchSetting, type CurrentIndex } from './read.js'
 
 /**
  * What to do about a collection's vector index, under the code of the warning that says the same.
@@ -78,7 +78,8 @@ export function unreachedAdvice(name: string, index: CurrentIndex): Advice | nul
   }
 }
 
-const settingOf = (index: CurrentIndex) => (index.info.method === 'hnsw' ? 'ef_search' : 'probes')
+/** `ef_search` or `probes`, as query options and the CLI call them. */
+const settingOf = (index: CurrentIndex) => searchSetting(index.info.method).split('.')[1]
 
 /** Rows past twice those the IVFFlat index was built on: rebuild it. `estimated` rows say "about". */
 export function reindexAdvice(

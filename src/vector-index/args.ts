@@ -17,6 +17,9 @@ export interface IndexArgsIVFFlat {
 export type IndexArgs = IndexArgsHNSW | IndexArgsIVFFlat
 
 /** Bounds pgvector enforces, checked before any SQL so the error is ours and clear. */
+/** The most pgvector takes for `hnsw.ef_search` (the query-time candidate list). */
+export const MAX_EF_SEARCH = 1000
+
 export const INDEX_BOUNDS = {
   m: { min: 2, max: 100, default: 16 },
   efConstruction: { min: 4, max: 1000, default: 64 },

@@ -95,11 +95,16 @@ export interface IndexTuning {
   measuredAt: string
 }
 
+/** The pgvector setting a query of this index method tunes. */
+export function searchSetting(method: IndexInfo['method']): 'hnsw.ef_search' | 'ivfflat.probes' {
+  return method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes'
+}
+
 export function tuningOf(index: CurrentIndex | null): IndexTuning | null {
   const t = index?.note?.tuning
   if (index === null || t === undefined) return null
   return {
-    setting: index.info.method === 'hnsw' ? 'hnsw.ef_search' : 'ivfflat.probes',
+    setting: searchSetting(index.info.method),
     value: t.setting,
     forceIndex: t.forceIndex,
     targetRecall: t.target,
