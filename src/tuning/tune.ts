@@ -5,7 +5,12 @@ import { commentOnIndex } from '../sql/indexes.js'
 import { countRows } from '../sql/rows.js'
 import { lockCollection, type TableRef } from '../sql/tables.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
-import { formatBuildNote, type BuildNote, type Tuning } from '../vector-index/note.js'
+import {
+  formatBuildNote,
+  parseBuildNote,
+  type BuildNote,
+  type Tuning,
+} from '../vector-index/note.js'
 import { readIndex, searchSetting, type CurrentIndex } from '../vector-index/read.js'
 import {
   awayQueries,
@@ -154,8 +159,9 @@ export async function rewriteNote(
     await execute(tx, lockCollection(table))
     const now = await readIndex(tx, table)
     if (now?.info.name !== index.info.name) return null
-    const note = change(now.note ?? { rows, autoLists: false })
-    await execute(tx, commentOnIndex(table, now.info.name, formatBuildNote(note)))
-    return { ...now, note }
+    const comment = formatBuildNote(change(now.note ?? { rows, autoLists: false }))
+    await execute(tx, commentOnIndex(table, now.info.name, comment))
+    // As every client reads it back (the comment rounds the measured recall).
+    return { ...now, note: parseBuildNote(comment) }
   })
 }
