@@ -10,6 +10,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { createClient, type Collection, type Filter } from '../src/index.js'
+import { planSearch } from '../src/query/plan.js'
+import { checkQuery } from '../src/query/query-options.js'
+import { toFloat32, vectorToBinary } from '../src/vector.js'
+import type { CurrentIndex } from '../src/vector-index/read.js'
 import { median } from './data.js'
 import { heldOutSplit, loadAllGlove } from './glove-full.js'
 
@@ -83,6 +87,7 @@ for (const size of sizes) {
         })
       const hand =
         tried.filter((m) => m.recall >= def.recall).sort((a, b) => a.p50 - b.p50)[0] ?? null
+      const raw = url ? await rawSql(c, size, queries, filter) : null
       rows.push({
         rows: size,
         method,
@@ -93,6 +98,8 @@ for (const size of sizes) {
         'hand setting': hand?.setting ?? '—',
         'hand p50 ms': hand ? round(hand.p50, 2) : null,
         'p50 ratio': hand ? round(def.p50 / hand.p50, 2) : null,
+        'raw SQL p50 ms': raw === null ? null : round(raw, 2),
+        'vecs / raw': raw === null ? null : round(def.p50 / raw, 2),
         'build s': round(buildMs / 1000, 1),
         'tune() s': round(tuneMs / 1000, 1),
         'tuned at build': atBuild !== null,
@@ -142,6 +149,50 @@ async function measure(
     total += want.size
   }
   return { recall: total === 0 ? 1 : hits / total, p50: median(times) }
+}
+
+/**
+ * p50 of exactly the statement a default query runs first, sent as raw SQL on a connection of its
+ * own whose session already has the settings `explain()` names: what vecs' own overhead (round
+ * trips, settings, transaction) is measured against.
+ */
+async function rawSql(
+  c: Collection,
+  size: number,
+  queries: Float32Array[],
+  filters: Filter | undefined,
+): Promise<number> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    const plan = await c.explain({ data: queries[0] as Float32Array, limit: 10, filters })
+    const settings = /vecs settings: (.*)$/m.exec(plan)?.[1]?.split(', ') ?? []
+    for (const setting of settings) {
+      const [name, value] = setting.split(' = ') as [string, string]
+      await client.query('SELECT set_config($1, $2, false)', [name, value])
+    }
+    const info = (await c.getIndex()) as CurrentIndex['info']
+    const table = {
+      schema: 'vecs_bench_tuning',
+      name: `glove_${size}`,
+      dimension: 100,
+      type: 'vector' as const,
+    }
+    const features = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
+    const times: number[] = []
+    for (const q of queries) {
+      const checked = checkQuery({ data: q, limit: 10, filters })
+      const vec = vectorToBinary(toFloat32(q, 100))
+      const { statement } = planSearch(table, checked, vec, { info, note: null }, features)
+      const t = performance.now()
+      await client.query(statement.text, statement.values as unknown[])
+      times.push(performance.now() - t)
+    }
+    return median(times)
+  } finally {
+    await client.end()
+  }
 }
 
 function lists(index: unknown): number {

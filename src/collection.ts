@@ -159,7 +159,7 @@ export class Collection<M = Vector> {
   query(options: QueryInput<M>): Promise<QueryResult[]>
   async query(options: QueryOptions<unknown>): Promise<string[] | QueryResult[]> {
     const { plan, checked, index } = await this.#plan(options)
-    const rows = await runSearch(this.#db, plan, checked.limit)
+    const rows = await runSearch(this.#db, plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
     return shapeResults(rows, checked)
   }

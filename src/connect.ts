@@ -7,6 +7,7 @@ import { ArgError, ExtensionUnavailable, VecsError } from './errors.js'
 import { isPlainObject } from './json.js'
 import type { SessionDefaults } from './query/plan.js'
 import * as catalog from './sql/catalog.js'
+import { SEARCH_SETTINGS, type SearchSetting, type SearchSettings } from './sql/settings.js'
 import { execute } from './sql/execute.js'
 import { createSchema, createVectorExtension } from './sql/tables.js'
 
@@ -41,8 +42,11 @@ export async function createClient(
     await ensureSchema(db, schema)
     const features = {
       iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
+      ownsSessions: db.ownsSessions,
       sessionDefaults:
-        db.ownsSessions || options.assumeDefaultSettings === true ? await searchDefaults(db) : null,
+        !db.ownsSessions && options.assumeDefaultSettings === true
+          ? await searchDefaults(db)
+          : null,
     }
     return new Client(db, schema, vectorVersion, features)
   } catch (error) {
@@ -142,14 +146,17 @@ async function ensureSchema(db: Backend, schema: string): Promise<void> {
  * values, or pgvector's built-in defaults (ef_search 40, probes 1) where none is configured.
  */
 async function searchDefaults(db: Backend): Promise<SessionDefaults> {
-  const [row] = await execute<Record<'hnsw.ef_search' | 'ivfflat.probes', string | null>>(
+  const [row] = await execute<Record<SearchSetting, string | null>>(
     db,
     catalog.selectSearchDefaults,
   )
-  return {
-    'hnsw.ef_search': row?.['hnsw.ef_search'] ?? '40',
-    'ivfflat.probes': row?.['ivfflat.probes'] ?? '1',
+  const defaults: SearchSettings = {}
+  for (const name of SEARCH_SETTINGS) {
+    const value = row?.[name]
+    // Not configured where pgvector is older: then vecs never relies on it.
+    if (value !== null && value !== undefined) defaults[name] = value
   }
+  return defaults
 }
 
 /** Compares dotted versions numerically: '0.10.0' > '0.5.1'. */

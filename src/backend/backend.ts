@@ -45,17 +45,25 @@ export interface Backend extends Queryable {
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T>
   /**
-   * True when vecs opened every connection itself (a URL, an embedded database): then no session
-   * setting differs from the server's own defaults, because vecs only ever sets them locally.
+   * True when vecs opened every connection itself (a URL, an embedded database): then nobody else
+   * uses its sessions, and vecs may leave on them the settings that steer only a vector index scan
+   * (see query/run.ts); every other setting it sets locally.
    */
   readonly ownsSessions: boolean
-  /** Runs `fn` on one connection outside any transaction (for CREATE INDEX CONCURRENTLY), held for `fn` alone. */
-  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` on one connection outside any transaction, held for `fn` alone (CREATE INDEX
+   * CONCURRENTLY; a search that sets its settings on the session). `kept` is that connection's
+   * record of what vecs set on its session: it lives exactly as long as the connection.
+   */
+  session<T>(fn: (session: Queryable, kept: KeptSettings) => Promise<T>): Promise<T>
   /** Closes what this backend opened (a pool, a PGlite instance, a lock); handles given by the user stay open. */
   close(): Promise<void>
 }
 
 export type BackendKind = 'pglite' | 'postgres'
+
+/** Session settings vecs has set on one connection, by name. */
+export type KeptSettings = Map<string, string>
 
 /** The members of a node-postgres `Pool` that vecs calls (a user's own pool fits). */
 export interface PgPoolLike extends ErrorEvents {

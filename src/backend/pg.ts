@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises'
 import {
   MIN_VECTOR_VERSION,
   type Backend,
+  type KeptSettings,
   type PgClientLike,
   type PgPoolLike,
   type Queryable,
@@ -62,11 +63,20 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
     await close().catch(() => {})
     throw typedDriverError(error)
   }
-  const onOneClient = async <T>(fn: (q: Queryable) => Promise<T>): Promise<T> => {
+  // What vecs set on each connection's session; a connection the pool drops takes its record along.
+  const kept = new WeakMap<PgClientLike, KeptSettings>()
+  const keptOn = (client: PgClientLike) => {
+    let settings = kept.get(client)
+    if (settings === undefined) kept.set(client, (settings = new Map()))
+    return settings
+  }
+  const onOneClient = async <T>(
+    fn: (q: Queryable, kept: KeptSettings) => Promise<T>,
+  ): Promise<T> => {
     const held = await checkOut(pool)
     let failed = false
     try {
-      return await fn(queryableOf(held.client, copyFromStdin))
+      return await fn(queryableOf(held.client, copyFromStdin), keptOn(held.client))
     } catch (error) {
       failed = true
       throw error

@@ -1,4 +1,4 @@
-import type { Backend, PGliteLike, PgClientLike, Queryable } from './backend.js'
+import type { Backend, KeptSettings, PGliteLike, PgClientLike, Queryable } from './backend.js'
 import { lockDirectory } from './lock.js'
 import { guardPGlite, openFailure } from './pglite-faults.js'
 import { queryableOf, runTransaction, type CopyFn } from './session.js'
@@ -72,6 +72,8 @@ async function pgliteBackend(
   const serial = exclusiveOn(pglite)
   const copy = copyFromBlob(pglite)
   const queryable = queryableOf(guarded, copy)
+  // PGlite is one session: one record of what vecs set on it.
+  const kept: KeptSettings = new Map()
   return {
     kind: 'pglite',
     capabilities: {
@@ -84,7 +86,7 @@ async function pgliteBackend(
     copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
     ownsSessions: owned,
     transaction: (fn, prelude) => serial(() => transactionOn(guarded, copy, fn, prelude)),
-    session: (fn) => serial(() => fn(queryable)),
+    session: (fn) => serial(() => fn(queryable, kept)),
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
       await serial(() => client.end())

@@ -6,18 +6,20 @@ import {
   type NearestShape,
   type NearestValues,
 } from '../sql/nearest.js'
-import type { LocalSetting, LocalSettings } from '../sql/settings.js'
+import type { LocalSettings, SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
 import type { CheckedQuery } from './query-options.js'
 
-/** One statement of a query with the settings local to its transaction. */
+/** One statement of a query, with the settings it runs with. */
 export interface SearchAttempt {
   readonly statement: CompiledQuery
-  /** Only the settings that differ from what the session already has. */
-  readonly settings: LocalSettings
-  /** Every setting the attempt runs with, also those the session already has (for `explain()`). */
+  /** Settings that steer only the vector index scan, all of them, whatever the session holds. */
+  readonly search: SearchSettings
+  /** Planner settings (`enable_*`): these are only ever set locally, in a transaction. */
+  readonly planner: LocalSettings
+  /** Both, for `explain()`. */
   readonly runsWith: LocalSettings
 }
 
@@ -31,16 +33,21 @@ export interface SearchPlan extends SearchAttempt {
 }
 
 /**
- * The session's own values of the settings a query sets, where vecs knows them (it opened every
- * connection itself and only ever sets them locally); null where a user's pool or PGlite may have
- * changed them, so every query sets what it needs.
+ * The session's own values of the search settings, where a user promised that no session of their
+ * pool or PGlite changes them (`assumeDefaultSettings`); else null, and every query sets what it
+ * needs.
  */
-export type SessionDefaults = Readonly<LocalSettings> | null
+export type SessionDefaults = Readonly<SearchSettings> | null
 
-/** What the server's pgvector can do and what its sessions hold, as far as queries care. */
+/** What the server's pgvector can do and how its sessions may be used, as far as queries care. */
 export interface ServerFeatures {
   /** pgvector ≥ 0.8: `hnsw.iterative_scan` and `ivfflat.iterative_scan`. */
   readonly iterativeScans: boolean
+  /**
+   * vecs opened every connection itself, so a search may leave its search settings on its
+   * connection's session for the next search there (see run.ts).
+   */
+  readonly ownsSessions: boolean
   readonly sessionDefaults: SessionDefaults
 }
 
@@ -51,10 +58,11 @@ export interface ServerFeatures {
  * - an index scan sees the dead versions of replaced or deleted rows until VACUUM, and a filter
  *   drops rows after the scan: either can leave the page short. With pgvector ≥ 0.8 an iterative
  *   scan in relaxed order, re-sorted, keeps scanning until `limit` rows come; whatever is still
- *   short is redone exactly. A filtered query scans iteratively at once; an unfiltered one only
- *   after a short page, so the common query stays one plain statement.
+ *   short is redone exactly. A filtered query scans iteratively at once. So does an unfiltered
+ *   one on sessions vecs owns, whose settings stay on the connection: one setting for every query
+ *   keeps a query one statement. Elsewhere an unfiltered query scans iteratively only after a
+ *   short page, so that the common query needs no settings of its own.
  * - `exact` ranks every matching row: index scans off where an index could serve the measure.
- * Settings the session already has are left out: with none left, an attempt is one statement.
  */
 export function planSearch(
   table: TableRef,
@@ -72,25 +80,37 @@ export function planSearch(
     includeMetadata: q.includeMetadata,
   }
   const values = { vec, limit: q.limit }
-  const attempt = (resort: boolean, settings: LocalSettings): SearchAttempt => ({
+  const attempt = (
+    resort: boolean,
+    search: SearchSettings,
+    planner: LocalSettings = {},
+  ): SearchAttempt => ({
     statement: nearest(table, { ...shape, resort }, values),
-    settings: differing(settings, features.sessionDefaults),
-    runsWith: settings,
+    search,
+    planner,
+    runsWith: { ...search, ...planner },
   })
-  const settings = searchSettings(q, index)
-  if (!covered) return { ...attempt(false, q.exact ? {} : settings), fallbacks: [] }
+  const { search, planner } = searchSettings(q, index)
+  if (!covered) return { ...attempt(false, q.exact ? {} : search), fallbacks: [] }
   // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
-  const exact = attempt(false, { enable_indexscan: 'off' })
+  const exact = attempt(false, {}, { enable_indexscan: 'off' })
   if (q.exact) return { ...exact, fallbacks: [] }
-  const plain = attempt(false, settings)
+  const scan = `${index.info.method}.iterative_scan` as const
+  // On a session that keeps its settings, a plain scan must say that it is not iterative.
+  const plain = attempt(
+    false,
+    features.iterativeScans && features.ownsSessions ? { ...search, [scan]: 'off' } : search,
+    planner,
+  )
   const iterative = features.iterativeScans
-    ? attempt(true, { ...settings, [`${index.info.method}.iterative_scan`]: 'relaxed_order' })
+    ? attempt(true, { ...search, [scan]: 'relaxed_order' }, planner)
     : null
   if (q.filter !== null) return { ...(iterative ?? plain), fallbacks: [exact] }
   // An efSearch below the limit asks for a page pgvector's scan cannot fill: the caller's choice
   // (a recall sweep, say), so it is not redone.
   if (q.efSearch !== undefined && q.efSearch < q.limit && index.info.method === 'hnsw')
     return { ...plain, fallbacks: [] }
+  if (iterative !== null && features.ownsSessions) return { ...iterative, fallbacks: [exact] }
   return { ...plain, fallbacks: iterative === null ? [exact] : [iterative, exact] }
 }
 
@@ -111,20 +131,22 @@ function nearest(table: TableRef, shape: NearestShape, values: NearestValues): C
 }
 
 /** What the query needs of the index it will use; a setting the user gave is always set. */
-function searchSettings(q: CheckedQuery, index: CurrentIndex | null): LocalSettings {
+function searchSettings(
+  q: CheckedQuery,
+  index: CurrentIndex | null,
+): { search: SearchSettings; planner: LocalSettings } {
   const serving = index?.info.measure === q.measure ? index : null
-  const settings: LocalSettings = {}
+  const search: SearchSettings = {}
   if (serving?.info.method === 'hnsw' || q.efSearch !== undefined) {
-    settings['hnsw.ef_search'] = String(q.efSearch ?? defaultEfSearch(serving, q.limit))
+    search['hnsw.ef_search'] = String(q.efSearch ?? defaultEfSearch(serving, q.limit))
   }
   if (serving?.info.method === 'ivfflat' || q.probes !== undefined) {
-    settings['ivfflat.probes'] = String(q.probes ?? defaultProbes(serving))
+    search['ivfflat.probes'] = String(q.probes ?? defaultProbes(serving))
   }
   // The tuning found the index faster than the scan the planner would choose at its setting.
   const given = q.efSearch !== undefined || q.probes !== undefined
-  if (serving?.note?.tuning?.forceIndex === true && q.filter === null && !given)
-    settings.enable_seqscan = 'off'
-  return settings
+  const forced = serving?.note?.tuning?.forceIndex === true && q.filter === null && !given
+  return { search, planner: forced ? { enable_seqscan: 'off' } : {} }
 }
 
 /**
@@ -145,14 +167,4 @@ function defaultProbes(index: CurrentIndex | null): number {
   if (tuning !== undefined) return tuning.setting
   const lists = index?.info.method === 'ivfflat' ? index.info.nLists : 100
   return Math.max(1, Math.round(Math.sqrt(lists)))
-}
-
-function differing(wanted: LocalSettings, defaults: SessionDefaults): LocalSettings {
-  if (defaults === null) return wanted
-  const differ: LocalSettings = {}
-  for (const name in wanted) {
-    const value = wanted[name as LocalSetting]
-    if (defaults[name as LocalSetting] !== value) differ[name as LocalSetting] = value
-  }
-  return differ
 }

@@ -152,4 +152,6 @@ export function selectSizes(schema: string, table: string): Fragment {
 /** The session's values of the search settings; null where pgvector is not loaded and none is configured. */
 export const selectSearchDefaults: Fragment = sql`
   SELECT current_setting('hnsw.ef_search', true) AS "hnsw.ef_search",
-         current_setting('ivfflat.probes', true) AS "ivfflat.probes"`
+         current_setting('ivfflat.probes', true) AS "ivfflat.probes",
+         current_setting('hnsw.iterative_scan', true) AS "hnsw.iterative_scan",
+         current_setting('ivfflat.iterative_scan', true) AS "ivfflat.iterative_scan"`

@@ -14,6 +14,19 @@ export type LocalSetting = keyof typeof LOCAL_SETTINGS
 export type LocalSettings = Partial<Record<LocalSetting, string>>
 
 /**
+ * The settings that steer nothing but a vector index scan. Only these may stay on a session vecs
+ * owns (see query/run.ts): whatever other statement runs there next, they change nothing for it.
+ */
+export const SEARCH_SETTINGS = [
+  'hnsw.ef_search',
+  'ivfflat.probes',
+  'hnsw.iterative_scan',
+  'ivfflat.iterative_scan',
+] as const satisfies readonly LocalSetting[]
+export type SearchSetting = (typeof SEARCH_SETTINGS)[number]
+export type SearchSettings = Partial<Record<SearchSetting, string>>
+
+/**
  * `SET LOCAL name = value; …` for one transaction (never left on a pooled connection). No
  * parameters, so it can ride with BEGIN: names come from LOCAL_SETTINGS, integers are checked,
  * words are plain quoted words (`'relaxed_order'`, `'off'`, `'65536kB'`).
@@ -39,6 +52,14 @@ function checkWord(value: string): string {
 
 export function setSession(name: string, value: string): Fragment {
   return sql`SELECT set_config(${name}, ${value}, false)`
+}
+
+/** Search settings for the rest of the session, in one statement, every value bound. */
+export function setSessionSearch(settings: SearchSettings): Fragment {
+  const calls = Object.entries(settings).map(
+    ([name, value]) => sql`set_config(${name}, ${value}, false)`,
+  )
+  return sql`SELECT ${join(calls)}`
 }
 
 export function resetSession(name: 'maintenance_work_mem'): Fragment {

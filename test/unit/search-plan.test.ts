@@ -17,37 +17,68 @@ const ivfflat: CurrentIndex = {
   info: { name: 'ix', method: 'ivfflat', measure: 'cosine_distance', nLists: 100 },
   note: null,
 }
-const known = {
+// A user's pool whose sessions keep the server's defaults (assumeDefaultSettings).
+const known: ServerFeatures = {
   iterativeScans: true,
+  ownsSessions: false,
   sessionDefaults: { 'hnsw.ef_search': '40', 'ivfflat.probes': '1' },
 }
-const unknown = { iterativeScans: true, sessionDefaults: null }
+const unknown: ServerFeatures = { iterativeScans: true, ownsSessions: false, sessionDefaults: null }
+const owned: ServerFeatures = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
 const plan = (q: object, index: CurrentIndex | null, features: ServerFeatures = known) =>
   planSearch(table, checkQuery({ data: [1, 2], ...q }), vec, index, features)
 
-test('an HNSW query whose ef_search equals the session default needs no settings at all', () => {
-  assert.deepEqual(plan({ limit: 10 }, hnsw).settings, {})
-  assert.doesNotMatch(plan({ limit: 10 }, hnsw).statement.text, /MATERIALIZED/)
+test('on a user pool an unfiltered HNSW query is one plain statement that needs only ef_search', () => {
+  const p = plan({ limit: 10 }, hnsw)
+  assert.deepEqual(p.search, { 'hnsw.ef_search': '40' })
+  assert.deepEqual(p.planner, {})
+  assert.doesNotMatch(p.statement.text, /MATERIALIZED/)
 })
 
-test('a short unfiltered page is retried by an iterative scan, then exactly', () => {
+test('on a user pool a short unfiltered page is retried by an iterative scan, then exactly', () => {
   const [iterative, exact, ...rest] = plan({ limit: 10 }, hnsw).fallbacks
-  assert.deepEqual(iterative?.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
+  assert.deepEqual(iterative?.search, {
+    'hnsw.ef_search': '40',
+    'hnsw.iterative_scan': 'relaxed_order',
+  })
   assert.match(iterative?.statement.text ?? '', /^WITH hits AS MATERIALIZED/)
   assert.match(iterative?.statement.text ?? '', /ORDER BY hits\.value \+ 0$/)
-  assert.deepEqual(exact?.settings, { enable_indexscan: 'off' })
+  assert.deepEqual(exact?.search, {})
+  assert.deepEqual(exact?.planner, { enable_indexscan: 'off' })
   assert.doesNotMatch(exact?.statement.text ?? '', /MATERIALIZED/)
   assert.deepEqual(rest, [])
   const ivf = plan({}, ivfflat).fallbacks[0]
-  assert.deepEqual(ivf?.settings, {
+  assert.deepEqual(ivf?.search, {
     'ivfflat.probes': '10',
     'ivfflat.iterative_scan': 'relaxed_order',
   })
   const old = plan({}, hnsw, { ...known, iterativeScans: false }).fallbacks
   assert.deepEqual(
-    old.map((f) => f.settings),
+    old.map((f) => f.planner),
     [{ enable_indexscan: 'off' }],
   )
+})
+
+test('on sessions vecs owns every index scan is iterative, so one setting serves every query', () => {
+  const unfiltered = plan({}, hnsw, owned)
+  const filtered = plan({ filters: { a: 1 } }, hnsw, owned)
+  for (const p of [unfiltered, filtered]) {
+    assert.deepEqual(p.search, { 'hnsw.ef_search': '40', 'hnsw.iterative_scan': 'relaxed_order' })
+    assert.match(p.statement.text, /^WITH hits AS MATERIALIZED/)
+    assert.deepEqual(
+      p.fallbacks.map((f) => f.planner),
+      [{ enable_indexscan: 'off' }],
+    )
+  }
+  // A scan that must not iterate says so: the session may hold relaxed_order from the last query.
+  assert.deepEqual(plan({ limit: 11, efSearch: 1 }, hnsw, owned).search, {
+    'hnsw.ef_search': '1',
+    'hnsw.iterative_scan': 'off',
+  })
+  // Without iterative scans (pgvector < 0.8) nothing names them.
+  assert.deepEqual(plan({}, ivfflat, { ...owned, iterativeScans: false }).search, {
+    'ivfflat.probes': '10',
+  })
 })
 
 test("an efSearch below the limit is the caller's choice and is not redone", () => {
@@ -57,42 +88,43 @@ test("an efSearch below the limit is the caller's choice and is not redone", () 
 
 test('exact queries and queries no index serves have nothing to fall back to', () => {
   assert.deepEqual(plan({ exact: true }, hnsw).fallbacks, [])
-  assert.deepEqual(plan({ exact: true }, hnsw).settings, { enable_indexscan: 'off' })
+  assert.deepEqual(plan({ exact: true }, hnsw).planner, { enable_indexscan: 'off' })
+  assert.deepEqual(plan({ exact: true }, hnsw, owned).search, {})
   assert.deepEqual(plan({}, null).fallbacks, [])
 })
 
 test('ef_search grows with the limit, and a given efSearch is always set', () => {
-  assert.deepEqual(plan({ limit: 100 }, hnsw).settings, { 'hnsw.ef_search': '100' })
-  assert.deepEqual(plan({ efSearch: 40 }, hnsw, unknown).settings, { 'hnsw.ef_search': '40' })
-})
-
-test('where the session may have been changed (a user pool), every needed setting is set', () => {
-  assert.deepEqual(plan({}, hnsw, unknown).settings, { 'hnsw.ef_search': '40' })
+  assert.deepEqual(plan({ limit: 100 }, hnsw).search, { 'hnsw.ef_search': '100' })
+  assert.deepEqual(plan({ efSearch: 40 }, hnsw, unknown).search, { 'hnsw.ef_search': '40' })
 })
 
 test('IVFFlat probes default to round(sqrt(lists))', () => {
-  assert.deepEqual(plan({}, ivfflat).settings, { 'ivfflat.probes': '10' })
-  assert.deepEqual(plan({ probes: 3 }, ivfflat).settings, { 'ivfflat.probes': '3' })
+  assert.deepEqual(plan({}, ivfflat).search, { 'ivfflat.probes': '10' })
+  assert.deepEqual(plan({ probes: 3 }, ivfflat).search, { 'ivfflat.probes': '3' })
 })
 
 test('a query no index serves sets nothing', () => {
-  assert.deepEqual(plan({}, null).settings, {})
-  assert.deepEqual(plan({ measure: 'l2_distance' }, hnsw).settings, {})
+  assert.deepEqual(plan({}, null).runsWith, {})
+  assert.deepEqual(plan({ measure: 'l2_distance' }, hnsw).runsWith, {})
+  assert.deepEqual(plan({ measure: 'l2_distance' }, hnsw, owned).runsWith, {})
 })
 
 test('a filtered query through an index scans iteratively, re-sorts, and can fall back to exact', () => {
   const filtered = plan({ filters: { a: 1 } }, hnsw)
-  assert.deepEqual(filtered.settings, { 'hnsw.iterative_scan': 'relaxed_order' })
+  assert.deepEqual(filtered.search, {
+    'hnsw.ef_search': '40',
+    'hnsw.iterative_scan': 'relaxed_order',
+  })
   assert.match(filtered.statement.text, /^WITH hits AS MATERIALIZED/)
   assert.deepEqual(
-    filtered.fallbacks.map((f) => f.settings),
+    filtered.fallbacks.map((f) => f.planner),
     [{ enable_indexscan: 'off' }],
   )
   const old = plan({ filters: { a: 1 } }, hnsw, { ...known, iterativeScans: false })
-  assert.deepEqual(old.settings, {})
+  assert.deepEqual(old.search, { 'hnsw.ef_search': '40' })
   assert.doesNotMatch(old.statement.text, /MATERIALIZED/)
   assert.deepEqual(
-    old.fallbacks.map((f) => f.settings),
+    old.fallbacks.map((f) => f.planner),
     [{ enable_indexscan: 'off' }],
   )
 })
