@@ -10,7 +10,7 @@ import type { Measure } from '../types.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
 import { searchSetting, type IndexInfo } from '../vector-index/read.js'
 import { toFloat32, vectorFromText, vectorToBinary } from '../vector.js'
-import { awayFrom, seeded } from './held-out.js'
+import { nearbyQuery, seeded, SPAN_NEIGHBOURS } from './held-out.js'
 import { summarize, type Measured } from './search.js'
 
 /**
@@ -52,11 +52,11 @@ export async function sampleRows(
 }
 
 /**
- * Queries made from stored rows, each moved away from its row as far as the row's `limit`-th
- * neighbour (see `awayFrom`). The neighbours come from the index at a generous setting: they only
- * size the move.
+ * Queries made from stored rows, each moved along its neighbourhood (see `nearbyQuery`). The
+ * neighbours come from the index at a generous setting: they only give the directions and the
+ * step.
  */
-export async function awayQueries(
+export async function nearbyQueries(
   db: Backend,
   table: TableRef,
   index: IndexInfo,
@@ -68,18 +68,16 @@ export async function awayQueries(
     async (tx) => {
       const queries: SampleQuery[] = []
       for (const row of rows) {
-        const vec = row.vector
         const near = await execute<{ id: string; vector: string }>(
           tx,
-          nearestQuery(table, index.measure, row.vec, limit + 1, true),
+          nearestQuery(table, index.measure, row.vec, SPAN_NEIGHBOURS + 1, true),
         )
-        const kth = near
+        const neighbours = near
           .filter((hit) => hit.id !== row.id)
-          .slice(0, limit)
-          .pop()
-        const neighbour =
-          kth === undefined ? vec : toFloat32(vectorFromText(kth.vector), table.dimension)
-        queries.push(sampleQuery(row.id, awayFrom(vec, neighbour, index.measure, random)))
+          .map((hit) => toFloat32(vectorFromText(hit.vector), table.dimension))
+        queries.push(
+          sampleQuery(row.id, nearbyQuery(row.vector, neighbours, index.measure, random)),
+        )
       }
       return queries
     },

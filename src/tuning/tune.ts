@@ -13,7 +13,7 @@ import {
 } from '../vector-index/note.js'
 import { readIndex, searchSetting, type CurrentIndex } from '../vector-index/read.js'
 import {
-  awayQueries,
+  nearbyQueries,
   exactTruth,
   givenQueries,
   measureSetting,
@@ -52,7 +52,7 @@ export type TuneOutcome =
 
 /**
  * Measures the index against exact search on queries made from rows sampled from the collection
- * (each query's own row left out; see `awayFrom`), or given by the user, and keeps, in the index's
+ * (each query's own row left out; see `nearbyQuery`), or given by the user, and keeps, in the index's
  * note, the cheapest `hnsw.ef_search` or `ivfflat.probes` whose recall, less its sampling margin,
  * reaches the target. With a budget (a build's tuning), a few searches timed first size the sample
  * to what fits (never under MIN_QUERIES, else it gives up and says so).
@@ -78,7 +78,7 @@ export async function tuneIndex(
     const t0 = performance.now()
     await exactTruth(db, table, index.info.measure, plan.limit, probe)
     const t1 = performance.now()
-    await awayQueries(db, table, index.info, plan.limit, probe)
+    await nearbyQueries(db, table, index.info, plan.limit, probe)
     const n = Math.max(1, probe.length)
     const approximate = approximatePerQuery(searchRange(index, plan.limit))
     perQueryMs = (t1 - t0) / n + (approximate * (performance.now() - t1)) / n
@@ -101,7 +101,7 @@ export async function tuneIndex(
         budgetMs: budgetMs ?? 0,
       }
     }
-    sample = await awayQueries(db, table, index.info, plan.limit, rowsSampled.slice(0, count))
+    sample = await nearbyQueries(db, table, index.info, plan.limit, rowsSampled.slice(0, count))
   } else {
     sample = givenQueries(queries)
   }
