@@ -428,6 +428,9 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
       ),
     )
     assert.equal(report.queries, 25)
+    const { tuning: tuned } = jsonOf<{ tuning: { value: number } | null }>(
+      await run('--json', 'info', 'b'),
+    )
     assert.deepEqual(
       report.results.map((r) => [r.setting, r.value]),
       [
@@ -435,6 +438,8 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
         ['efSearch', 1],
         ['efSearch', 40],
         ['efSearch', 200],
+        // As an application's queries run: at the build's tuning, or at fixed rules without one.
+        ['default', tuned?.value ?? null],
       ],
     )
     const [exact, one, , many] = report.results
@@ -445,7 +450,8 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     for (const r of report.results) assert.ok(r.p50Ms > 0 && r.qps > 0)
     const drawn = await readFile(svg, 'utf8')
     assert.match(drawn, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/)
-    assert.equal((drawn.match(/<circle /g) ?? []).length, 4)
+    assert.equal((drawn.match(/<circle /g) ?? []).length, 5)
+    assert.match(drawn, /default \((tuned: \d+|fixed rules)\)/)
     assert.match(drawn, /queries per second/)
     const wrongKnob = await run('bench', 'b', '--probes', '1,2')
     assert.equal(wrongKnob.code, EXIT_CODES.VECS_ARG)

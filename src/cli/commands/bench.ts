@@ -71,7 +71,9 @@ export const bench = defineCommand<Options>({
 })
 
 interface Result extends Measured {
-  setting: 'exact' | 'efSearch' | 'probes'
+  /** `default`: no setting given, as an application's queries run (tuned, or vecs' fixed rules). */
+  setting: 'exact' | 'efSearch' | 'probes' | 'default'
+  /** The value swept; for `default`, the tuned value (null under fixed rules). */
   value: number | null
 }
 
@@ -127,6 +129,11 @@ async function sweep(ctx: Context, c: Collection, o: Options) {
     )
     results.push({ setting: setting as Result['setting'], value, ...measured })
   }
+  const tuning = setting === null ? null : (await c.stats()).tuning
+  if (setting !== null) {
+    const measured = await measureQueries(queries, truth, (_, i) => nearest(i, {}))
+    results.push({ setting: 'default', value: tuning?.value ?? null, ...measured })
+  }
   return {
     collection: c.name,
     rows: await c.count(),
@@ -147,22 +154,24 @@ function probeSweep(index: IndexInfo | null): number[] {
 }
 
 function row(r: Result): string[] {
-  return [
-    r.value === null ? 'exact' : `${r.setting}=${r.value}`,
-    r.recall.toFixed(3),
-    formatMs(r.p50Ms),
-    formatMs(r.p99Ms),
-    formatCount(r.qps),
-  ]
+  return [label(r), r.recall.toFixed(3), formatMs(r.p50Ms), formatMs(r.p99Ms), formatCount(r.qps)]
+}
+
+/** `exact`, `efSearch=40`, or `default (tuned: efSearch=160)` / `default (fixed rules)`. */
+function label(r: Result): string {
+  if (r.setting === 'exact') return 'exact'
+  if (r.setting !== 'default') return `${r.setting}=${r.value}`
+  return r.value === null ? 'default (fixed rules)' : `default (tuned: ${r.value})`
 }
 
 function plot(report: Awaited<ReturnType<typeof sweep>>): string {
-  const exact = report.results.filter((r) => r.value === null)
-  const swept = report.results.filter((r) => r.value !== null)
+  const exact = report.results.filter((r) => r.setting === 'exact')
+  const swept = report.results.filter((r) => r.setting === 'efSearch' || r.setting === 'probes')
+  const defaults = report.results.filter((r) => r.setting === 'default')
   const point = (r: Result) => ({
     recall: r.recall,
     qps: r.qps,
-    label: r.value === null ? 'exact' : String(r.value),
+    label: r.setting === 'exact' ? 'exact' : r.setting === 'default' ? label(r) : String(r.value),
   })
   return plotRecallVsQps(
     `${report.collection}: ${formatIndex(report.index)} (${report.queries} queries, k=${report.limit})`,
@@ -171,6 +180,7 @@ function plot(report: Awaited<ReturnType<typeof sweep>>): string {
         ? [{ label: `${report.index?.method} (${swept[0]?.setting})`, points: swept.map(point) }]
         : []),
       { label: 'exact search', points: exact.map(point) },
+      ...(defaults.length ? [{ label: "vecs' default", points: defaults.map(point) }] : []),
     ],
   )
 }
