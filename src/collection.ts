@@ -4,16 +4,17 @@ import type { Backend } from './backend/backend.js'
 import { checkFlag, checkInteger } from './checks.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
-import { parseFilter } from './filter/parse.js'
 import { adaptQuery } from './query/adapt-query.js'
 import { growthWatch } from './query/growth.js'
 import { checkQuery } from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
 import { recordFromRow, shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
+import { filterShare, selectivityEstimator, type Selectivity } from './query/selectivity.js'
+import { checkDeleteTarget } from './delete/target.js'
 import { checkIds } from './records/parts.js'
 import { execute } from './sql/execute.js'
-import { ident } from './sql/fragment.js'
+import { ident, type Fragment } from './sql/fragment.js'
 import { countRows, deleteByIds, deleteWhere, selectByIds, selectSample } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
@@ -71,6 +72,7 @@ export class Collection<M = Vector> {
   readonly #table: TableRef
   readonly #features: ServerFeatures
   readonly #watchGrowth: (index: CurrentIndex) => Promise<void>
+  readonly #selectivity: (condition: Fragment) => Promise<Selectivity>
   #index: IndexCache | undefined
 
   /** @internal Collections come from a `Client`. */
@@ -84,6 +86,7 @@ export class Collection<M = Vector> {
     this.#table = table
     this.#features = features
     this.#watchGrowth = growthWatch(db, table)
+    this.#selectivity = selectivityEstimator(db, table)
     this.name = table.name
     this.dimension = table.dimension
     this.type = table.type
@@ -252,7 +255,8 @@ export class Collection<M = Vector> {
     const index = this.#index?.known ? this.#index.known.value : await this.#currentIndex()
     if (!checked.exact && (index === null || index.info.measure !== checked.measure))
       warnNoCoveringIndex(this.schema, this.name, checked.measure)
-    const plan = planSearch(this.#table, checked, vec, index, this.#features)
+    const share = await filterShare(this.#selectivity, checked, index, this.#features)
+    const plan = planSearch(this.#table, checked, vec, index, this.#features, share)
     return { plan, checked, index }
   }
 
@@ -279,20 +283,4 @@ export class Collection<M = Vector> {
     })
     return cache
   }
-}
-
-/** The collection's index as read: the pending read, and its value once it has settled. */
-type DeleteTarget = { ids: string[] } | { filter: NonNullable<ReturnType<typeof parseFilter>> }
-
-function checkDeleteTarget(what: unknown): DeleteTarget {
-  if (typeof what !== 'object' || what === null)
-    throw new ArgError('delete takes { ids } or { filters }')
-  const { ids, filters } = what as { ids?: unknown; filters?: unknown }
-  if ((ids === undefined) === (filters === undefined))
-    throw new ArgError('delete takes exactly one of ids or filters')
-  if (ids !== undefined) return { ids: checkIds(ids) }
-  const filter = parseFilter(filters)
-  if (filter === null)
-    throw new ArgError('delete with an empty filter would delete everything; use ids')
-  return { filter }
 }

@@ -62,6 +62,8 @@ export interface ServerFeatures {
  *   one on sessions vecs owns, whose settings stay on the connection: one setting for every query
  *   keeps a query one statement. Elsewhere an unfiltered query scans iteratively only after a
  *   short page, so that the common query needs no settings of its own.
+ * - a filter's `share` of the rows (estimated, see selectivity.ts) widens a default setting: the
+ *   fewer rows match, the farther the nearest matching ones lie (see `filteredScale`);
  * - `exact` ranks every matching row: index scans off where an index could serve the measure.
  */
 export function planSearch(
@@ -70,6 +72,7 @@ export function planSearch(
   vec: Buffer,
   index: CurrentIndex | null,
   features: ServerFeatures,
+  share: number | null = null,
 ): SearchPlan {
   const covered = index !== null && index.info.measure === q.measure
   const shape = {
@@ -90,7 +93,7 @@ export function planSearch(
     planner,
     runsWith: { ...search, ...planner },
   })
-  const { search, planner } = searchSettings(q, index)
+  const { search, planner } = searchSettings(q, index, share)
   if (!covered) return { ...attempt(false, q.exact ? {} : search), fallbacks: [] }
   // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
   const exact = attempt(false, {}, { enable_indexscan: 'off' })
@@ -130,23 +133,48 @@ function nearest(table: TableRef, shape: NearestShape, values: NearestValues): C
   return fill(values)
 }
 
-/** What the query needs of the index it will use; a setting the user gave is always set. */
+/**
+ * What the query needs of the index it will use; a setting the user gave is always set. A filter
+ * that matches `share` of the rows widens the default (see `filteredScale`).
+ */
 function searchSettings(
   q: CheckedQuery,
   index: CurrentIndex | null,
+  share: number | null,
 ): { search: SearchSettings; planner: LocalSettings } {
   const serving = index?.info.measure === q.measure ? index : null
   const search: SearchSettings = {}
+  const widen = (method: 'hnsw' | 'ivfflat', value: number) =>
+    q.filter === null || share === null ? value : Math.ceil(value * filteredScale(method, share))
   if (serving?.info.method === 'hnsw' || q.efSearch !== undefined) {
-    search['hnsw.ef_search'] = String(q.efSearch ?? defaultEfSearch(serving, q.limit))
+    const ef =
+      q.efSearch ?? Math.min(MAX_EF_SEARCH, widen('hnsw', defaultEfSearch(serving, q.limit)))
+    search['hnsw.ef_search'] = String(ef)
   }
   if (serving?.info.method === 'ivfflat' || q.probes !== undefined) {
-    search['ivfflat.probes'] = String(q.probes ?? defaultProbes(serving))
+    const lists = serving?.info.method === 'ivfflat' ? serving.info.nLists : Infinity
+    const probes = q.probes ?? Math.min(lists, widen('ivfflat', defaultProbes(serving)))
+    search['ivfflat.probes'] = String(probes)
   }
   // The tuning found the index faster than the scan the planner would choose at its setting.
   const given = q.efSearch !== undefined || q.probes !== undefined
   const forced = serving?.note?.tuning?.forceIndex === true && q.filter === null && !given
   return { search, planner: forced ? { enable_seqscan: 'off' } : {} }
+}
+
+/**
+ * How much further than an unfiltered query a filtered one must scan to keep its recall: the
+ * `limit` nearest rows that match lie farther out the fewer rows match. Measured on 100,000
+ * GloVe-100 words with iterative scans, at the setting tuned to 0.95 unfiltered (ef_search 200,
+ * probes 26), recall@10 with a filter matching 50% / 10% / 1%: HNSW 0.967 / 0.919 / 0.938, and
+ * 0.962 at twice the ef_search for 10%, 0.951 at four times for 1%; IVFFlat 0.974 / 0.971 / 0.930.
+ * So HNSW's ef_search grows as (0.5 / share)^0.4 (×1.9 at 10%, ×4.8 at 1%), IVFFlat's probes as
+ * (0.5 / share)^0.1 (×1.2 at 10%, ×1.5 at 1%); a filter matching half the rows or more scans as
+ * far as an unfiltered query.
+ */
+function filteredScale(method: 'hnsw' | 'ivfflat', share: number): number {
+  if (share >= 0.5) return 1
+  return (0.5 / share) ** (method === 'hnsw' ? 0.4 : 0.1)
 }
 
 /**

@@ -90,6 +90,15 @@ export function selectSample(t: TableRef, n: number, seed: string): Fragment {
   return sql`SELECT id, vec, ${metadataText} FROM ${tableIdent(t)} ORDER BY md5(id || ${seed}), id LIMIT ${n}`
 }
 
+/**
+ * How many rows of a sample of the table's pages match `condition`, and how many the sample held:
+ * `TABLESAMPLE SYSTEM` reads only the sampled pages, the same ones every time (REPEATABLE).
+ */
+export function sampleMatches(t: TableRef, condition: Fragment, percent: number): Fragment {
+  return sql`SELECT count(*) FILTER (WHERE ${condition})::int AS matched, count(*)::int AS sampled
+    FROM ${tableIdent(t)} TABLESAMPLE SYSTEM (${percent}::float8) REPEATABLE (0)`
+}
+
 export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
   return deleteWhere(t, sql`id = ANY(${ids}::varchar[])`)
 }

@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['client.ts'],
   ['collection.ts'],
   ['stats.ts'],
-  ['upsert/', 'query/', 'tuning/'],
+  ['upsert/', 'query/', 'tuning/', 'delete/'],
   ['vector-index/', 'adapter/'],
   ['filter/', 'records/'],
   ['sql/'],

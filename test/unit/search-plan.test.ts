@@ -183,3 +183,30 @@ test('a filtered statement is built for each query, with its own filter values b
   assert.match(JSON.stringify(x.values), /x/)
   assert.match(JSON.stringify(y.values), /y/)
 })
+
+test('a filter that matches few rows widens the default scan; a given setting is kept as given', () => {
+  const filtered = (q: object, index: CurrentIndex, share: number | null) =>
+    planSearch(
+      table,
+      checkQuery({ data: [1, 2], filters: { a: 1 }, ...q }),
+      vec,
+      index,
+      owned,
+      share,
+    )
+  const ef = (p: ReturnType<typeof filtered>) => Number(p.search['hnsw.ef_search'])
+  assert.equal(ef(filtered({}, hnsw, null)), 40, 'no estimate: as unfiltered')
+  assert.equal(ef(filtered({}, hnsw, 0.6)), 40, 'half the rows or more: as unfiltered')
+  assert.equal(ef(filtered({}, hnsw, 0.1)), Math.ceil(40 * 5 ** 0.4))
+  assert.equal(ef(filtered({}, hnsw, 0.01)), Math.ceil(40 * 50 ** 0.4))
+  assert.equal(ef(filtered({}, hnsw, 1e-9)), 1000, 'never past pgvector’s ceiling')
+  assert.equal(ef(filtered({ efSearch: 30 }, hnsw, 0.01)), 30)
+  const probes = (share: number, q: object = {}) =>
+    Number(filtered(q, ivfflat, share).search['ivfflat.probes'])
+  assert.equal(probes(0.01), Math.ceil(10 * 50 ** 0.1))
+  assert.equal(probes(1e-30), 100, 'never past the lists')
+  assert.equal(probes(0.01, { probes: 3 }), 3)
+  // Unfiltered queries are not widened, whatever is passed.
+  const unfiltered = planSearch(table, checkQuery({ data: [1, 2] }), vec, hnsw, owned, 0.01)
+  assert.equal(unfiltered.search['hnsw.ef_search'], '40')
+})
