@@ -98,9 +98,14 @@ test('ef_search grows with the limit, and a given efSearch is always set', () =>
   assert.deepEqual(plan({ efSearch: 40 }, hnsw, unknown).search, { 'hnsw.ef_search': '40' })
 })
 
-test('IVFFlat probes default to round(sqrt(lists))', () => {
+test('IVFFlat probes default to round(sqrt(lists)), twice that while a skipped tuning is advised', () => {
   assert.deepEqual(plan({}, ivfflat).search, { 'ivfflat.probes': '10' })
   assert.deepEqual(plan({ probes: 3 }, ivfflat).search, { 'ivfflat.probes': '3' })
+  const advised = { ...ivfflat, note: { rows: 100_000, autoLists: true, tuneAdvised: true } }
+  assert.deepEqual(plan({}, advised).search, { 'ivfflat.probes': '20' })
+  assert.deepEqual(plan({ probes: 3 }, advised).search, { 'ivfflat.probes': '3' })
+  const few = { info: { ...ivfflat.info, nLists: 2 }, note: advised.note } as CurrentIndex
+  assert.deepEqual(plan({}, few).search, { 'ivfflat.probes': '2' }, 'never past the lists')
 })
 
 test('a query no index serves sets nothing', () => {
