@@ -1,11 +1,6 @@
 import { compileFilter } from '../filter/compile.js'
-import { compile, ident, type CompiledQuery } from '../sql/fragment.js'
-import {
-  nearestTemplate,
-  selectNearest,
-  type NearestShape,
-  type NearestValues,
-} from '../sql/nearest.js'
+import { fragmentKey, ident, type CompiledQuery } from '../sql/fragment.js'
+import { nearestTemplate, type NearestShape, type NearestValues } from '../sql/nearest.js'
 import type { LocalSettings, SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
@@ -83,12 +78,13 @@ export function planSearch(
     includeMetadata: q.includeMetadata,
   }
   const values = { vec, limit: q.limit }
+  const filterKey = shape.where === null ? '' : fragmentKey(shape.where)
   const attempt = (
     resort: boolean,
     search: SearchSettings,
     planner: LocalSettings = {},
   ): SearchAttempt => ({
-    statement: nearest(table, { ...shape, resort }, values),
+    statement: nearest(table, { ...shape, resort }, filterKey, values),
     search,
     planner,
     runsWith: { ...search, ...planner },
@@ -118,18 +114,28 @@ export function planSearch(
 }
 
 const templates = new WeakMap<TableRef, Map<string, (values: NearestValues) => CompiledQuery>>()
+/** Statements kept per collection: every unfiltered shape, and the filters used last. */
+const KEEP_STATEMENTS = 256
 
 /**
- * The nearest-neighbour statement. Without a filter its text depends only on the table and the
- * shape, so it is rendered once per collection and shape, and a warm query builds no SQL.
+ * The nearest-neighbour statement, rendered once per collection, shape and filter (its SQL and
+ * values, `filterKey`): a warm query, filtered or not, builds no SQL, it only fills in its vector
+ * and limit. The filters used last are kept, the oldest dropped past 256.
  */
-function nearest(table: TableRef, shape: NearestShape, values: NearestValues): CompiledQuery {
-  if (shape.where !== null) return compile(selectNearest(table, { ...shape, ...values }))
-  const key = `${shape.measure} ${shape.resort} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata}`
+function nearest(
+  table: TableRef,
+  shape: NearestShape,
+  filterKey: string,
+  values: NearestValues,
+): CompiledQuery {
+  const key = `${shape.measure} ${shape.resort} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
   let byShape = templates.get(table)
   if (byShape === undefined) templates.set(table, (byShape = new Map()))
   let fill = byShape.get(key)
-  if (fill === undefined) byShape.set(key, (fill = nearestTemplate(table, shape)))
+  if (fill === undefined) {
+    byShape.set(key, (fill = nearestTemplate(table, shape)))
+    if (byShape.size > KEEP_STATEMENTS) byShape.delete(byShape.keys().next().value as string)
+  }
   return fill(values)
 }
 

@@ -2,7 +2,7 @@ import type { Queryable } from '../backend/backend.js'
 import { compileFilter } from '../filter/compile.js'
 import { selectRowEstimate } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
-import { compile, ident, type Fragment } from '../sql/fragment.js'
+import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { sampleMatches } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
 import type { CurrentIndex } from '../vector-index/read.js'
@@ -35,8 +35,7 @@ export function selectivityEstimator(
 ): (condition: Fragment) => Promise<Selectivity> {
   const kept = new Map<string, { readonly selectivity: Selectivity; readonly at: number }>()
   return async (condition) => {
-    const compiled = compile(condition)
-    const key = `${compiled.text}\u0000${JSON.stringify(compiled.values)}`
+    const key = fragmentKey(condition)
     const known = kept.get(key)
     if (known !== undefined && Date.now() - known.at < KEEP_MS) return known.selectivity
     const [estimate] = await execute<{ rows: number }>(

@@ -127,6 +127,12 @@ export function template<V extends Record<string, unknown>>(
   }
 }
 
+/** A fragment as a map key: its SQL text and its values (JSON), which together decide what it does. */
+export function fragmentKey(fragment: Fragment): string {
+  const { text, values } = compile(fragment)
+  return `${text}\u0000${JSON.stringify(values)}`
+}
+
 /** A parameterless fragment (`EXPLAIN …`) before a compiled statement, whose `$n` stay as they are. */
 export function prefix(head: Fragment, query: CompiledQuery): CompiledQuery {
   const compiled = compile(head)
