@@ -200,7 +200,7 @@ function defaultEfSearch(index: CurrentIndex | null, limit: number): number {
  * except where the build was asked for a target and could not afford measuring (an IVFFlat build
  * is quick, its tuning is not): until `tune()` measures, 2·sqrt(lists), which reached 0.95 on
  * GloVe held-out words at every size measured (30 lists: 11 probes, 0.98; 100 lists: 20 probes,
- * 0.975).
+ * 0.970–0.975).
  */
 function defaultProbes(index: CurrentIndex | null): number {
   const tuning = index?.note?.tuning

@@ -10,11 +10,12 @@ export const SPAN_NEIGHBOURS = 10
  * queries get. The query is the row moved along its neighbourhood: in a random direction among
  * the offsets to its nearest neighbours (so it stays where the data lies, as unseen queries do),
  * as far as its second-nearest neighbour is; the row itself is then left out of the answers.
- * On GloVe-100 (cosine, 200 queries each), the recall@10 such queries measure against held-out
- * words' at the same ef_search: 10,000 random words 0.934 / 0.942 at ef 40; 100,000 random words
- * 0.953 / 0.959 at ef 160; the 100,000 most frequent words 0.931 / 0.934 at ef 40, 0.957 / 0.955
- * at ef 60. Moved as far in any direction, off the data, they measured far too low (0.723 against
- * 0.916 at ef 80 on 100,000 words), and stored rows far too high (0.952). Cosine works on the unit
+ * On GloVe-100 (cosine, 200 queries each; bench/tuning-queries.ts), the recall@10 such queries
+ * measure against held-out words' at the same ef_search: 10,000 random words 0.951 / 0.938 at ef
+ * 40; 100,000 random words 0.947 / 0.960 at ef 160; the 100,000 most frequent words 0.942 / 0.950
+ * at ef 40. Moved as far in any direction, off the data, they measured far too low (0.810 against
+ * 0.960 at ef 160 on 100,000 words), and stored rows as queries too high where it matters (0.967
+ * against 0.938 on 10,000 words). Cosine works on the unit
  * sphere; other measures move the row in its own space.
  */
 export function nearbyQuery(

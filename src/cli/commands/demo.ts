@@ -112,13 +112,14 @@ async function experiment(
   for (const method of ['ivfflat', 'hnsw'] as const) {
     const buildMs = await build(ctx, c, method)
     const index = await c.getIndex()
-    // The setting queries run with: as the build tuned it, else vecs' fixed rule.
-    const tuning = (await c.stats()).tuning
-    const tuned = tuning === null ? '' : ' tuned'
+    // The setting queries run with (explain() names it): as the build tuned it, else vecs' rule.
+    const tuned = (await c.stats()).tuning === null ? '' : ' tuned'
+    const plan = await c.explain({ data: split.queries[0] as Float32Array, limit: K })
+    const setting = /(?:ef_search|probes) = (\d+)/.exec(plan)?.[1] ?? '?'
     const args =
       index?.method === 'hnsw'
-        ? `m=${index.m}, ef_search=${tuning?.value ?? Math.max(40, K)}${tuned}`
-        : `lists=${index?.nLists}, probes=${tuning?.value ?? Math.round(Math.sqrt(index?.method === 'ivfflat' ? index.nLists : 1))}${tuned}`
+        ? `m=${index.m}, ef_search=${setting}${tuned}`
+        : `lists=${index?.nLists}, probes=${setting}${tuned}`
     rounds.push(await round(c, `${method} (${args})`, buildMs, split.queries, truth))
   }
   const lookups: Record<string, string[]> = {}
