@@ -10,11 +10,11 @@ import { checkQuery } from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
 import { recordFromRow, shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
-import { filterShare, selectivityEstimator, type Selectivity } from './query/selectivity.js'
+import { filterShare, selectivityEstimator } from './query/selectivity.js'
 import { checkDeleteTarget } from './delete/target.js'
 import { checkIds } from './records/parts.js'
 import { execute } from './sql/execute.js'
-import { ident, type Fragment } from './sql/fragment.js'
+import { ident } from './sql/fragment.js'
 import { countRows, deleteByIds, deleteWhere, selectByIds, selectSample } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
@@ -72,7 +72,7 @@ export class Collection<M = Vector> {
   readonly #table: TableRef
   readonly #features: ServerFeatures
   readonly #watchGrowth: (index: CurrentIndex) => Promise<void>
-  readonly #selectivity: (condition: Fragment) => Promise<Selectivity>
+  readonly #selectivity: ReturnType<typeof selectivityEstimator>
   #index: IndexCache | undefined
 
   /** @internal Collections come from a `Client`. */

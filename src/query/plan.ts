@@ -1,5 +1,4 @@
-import { compileFilter } from '../filter/compile.js'
-import { fragmentKey, ident, type CompiledQuery } from '../sql/fragment.js'
+import type { CompiledQuery } from '../sql/fragment.js'
 import { nearestTemplate, type NearestShape, type NearestValues } from '../sql/nearest.js'
 import type { LocalSettings, SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
@@ -72,19 +71,18 @@ export function planSearch(
   const covered = index !== null && index.info.measure === q.measure
   const shape = {
     measure: q.measure,
-    where: q.filter === null ? null : compileFilter(q.filter, ident('metadata')),
+    where: q.filter?.condition ?? null,
     includeValue: q.includeValue,
     includeVector: q.includeVector,
     includeMetadata: q.includeMetadata,
   }
   const values = { vec, limit: q.limit }
-  const filterKey = shape.where === null ? '' : fragmentKey(shape.where)
   const attempt = (
     resort: boolean,
     search: SearchSettings,
     planner: LocalSettings = {},
   ): SearchAttempt => ({
-    statement: nearest(table, { ...shape, resort }, filterKey, values),
+    statement: nearest(table, { ...shape, resort }, q.filter?.key ?? '', values),
     search,
     planner,
     runsWith: { ...search, ...planner },

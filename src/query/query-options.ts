@@ -1,16 +1,26 @@
 import { checkFlag, checkInteger, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
+import { compileFilter } from '../filter/compile.js'
 import { parseFilter } from '../filter/parse.js'
-import type { FilterNode } from '../filter/nodes.js'
+import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { checkMeasure } from '../measures.js'
 import type { Measure, QueryOptions } from '../types.js'
+
+/**
+ * A query's filter as SQL, compiled once per query for everything that needs it (the statement,
+ * the estimate of what it matches), and as a key: its SQL and values.
+ */
+export interface QueryFilter {
+  readonly condition: Fragment
+  readonly key: string
+}
 
 /** Query options after every check; `data` is left to the caller (it may be media for an adapter). */
 export interface CheckedQuery {
   limit: number
   measure: Measure
-  filter: FilterNode | null
+  filter: QueryFilter | null
   includeValue: boolean
   includeMetadata: boolean
   includeVector: boolean
@@ -46,7 +56,7 @@ export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
   return {
     limit: checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit }),
     measure: checkMeasure(options.measure ?? 'cosine_distance'),
-    filter: options.filters === undefined ? null : parseFilter(options.filters),
+    filter: options.filters === undefined ? null : queryFilter(options.filters),
     includeValue: checkFlag('includeValue', options.includeValue),
     includeMetadata: checkFlag('includeMetadata', options.includeMetadata),
     includeVector: checkFlag('includeVector', options.includeVector),
@@ -61,4 +71,12 @@ export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
     exact: checkFlag('exact', options.exact),
   }
+}
+
+/** A parsed filter compiled on the metadata column; null for an empty filter (it matches every row). */
+function queryFilter(filters: unknown): QueryFilter | null {
+  const node = parseFilter(filters)
+  if (node === null) return null
+  const condition = compileFilter(node, ident('metadata'))
+  return { condition, key: fragmentKey(condition) }
 }

@@ -1,13 +1,11 @@
 import type { Queryable } from '../backend/backend.js'
-import { compileFilter } from '../filter/compile.js'
 import { selectRowEstimate } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
-import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { sampleMatches } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
 import type { CurrentIndex } from '../vector-index/read.js'
 import type { ServerFeatures } from './plan.js'
-import type { CheckedQuery } from './query-options.js'
+import type { CheckedQuery, QueryFilter } from './query-options.js'
 
 /** Rows an estimate counts: a filter matching 0.1% is about 2 of them, one matching 1% about 20. */
 const SAMPLE_ROWS = 2000
@@ -32,10 +30,9 @@ export interface Selectivity {
 export function selectivityEstimator(
   db: Queryable,
   table: TableRef,
-): (condition: Fragment) => Promise<Selectivity> {
+): (filter: QueryFilter) => Promise<Selectivity> {
   const kept = new Map<string, { readonly selectivity: Selectivity; readonly at: number }>()
-  return async (condition) => {
-    const key = fragmentKey(condition)
+  return async ({ condition, key }) => {
     const known = kept.get(key)
     if (known !== undefined && Date.now() - known.at < KEEP_MS) return known.selectivity
     const [estimate] = await execute<{ rows: number }>(
@@ -63,7 +60,7 @@ export function selectivityEstimator(
  * through the index, with pgvector's iterative scans and no setting of the user's; else null.
  */
 export async function filterShare(
-  estimate: (condition: Fragment) => Promise<Selectivity>,
+  estimate: (filter: QueryFilter) => Promise<Selectivity>,
   q: CheckedQuery,
   index: CurrentIndex | null,
   features: ServerFeatures,
@@ -78,5 +75,5 @@ export async function filterShare(
     q.efSearch === undefined &&
     q.probes === undefined
   if (!sized) return null
-  return (await estimate(compileFilter(filter, ident('metadata')))).share
+  return (await estimate(filter)).share
 }
