@@ -37,12 +37,7 @@ export function loadAllGlove(): Words {
  * rest: a collection that is a random sample of the vocabulary, queried by words it does not hold.
  */
 export function heldOutSplit(all: Words, rows: number, queries: number, seed = 1) {
-  const order = all.words.map((_, i) => i)
-  const next = seeded(seed)
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1))
-    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
-  }
+  const order = shuffledRange(0, all.words.length, seed)
   const pick = (ids: number[]) => ids.map((i) => all.vectors[i] as Float32Array)
   const stored = order.slice(queries, queries + rows)
   return {
@@ -52,4 +47,15 @@ export function heldOutSplit(all: Words, rows: number, queries: number, seed = 1
       vector: all.vectors[i] as Float32Array,
     })),
   }
+}
+
+/** The whole numbers from `from` up to `to`, shuffled (Fisher–Yates) by a generator seeded with `seed`. */
+export function shuffledRange(from: number, to: number, seed: number): number[] {
+  const order = Array.from({ length: to - from }, (_, i) => from + i)
+  const next = seeded(seed)
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
+  }
+  return order
 }

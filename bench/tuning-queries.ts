@@ -12,11 +12,11 @@
  * held out: random among them), next:N (the N most frequent, held out: the next, rarer, words),
  * rare:N (the N most frequent, held out: random words beyond them).
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { createClient, type Collection } from '../src/index.js'
 import { nearbyQuery, seeded, SPAN_NEIGHBOURS } from '../src/tuning/held-out.js'
 import { median } from './data.js'
-import { heldOutSplit, loadAllGlove, type Words } from './glove-full.js'
+import { log, round, saveReport, type ReportRow } from './report.js'
+import { heldOutSplit, loadAllGlove, shuffledRange, type Words } from './glove-full.js'
 
 const sets = (process.argv[2] ?? 'random:10000,random:100000').split(',')
 const method = (process.argv[3] ?? 'hnsw') as 'hnsw' | 'ivfflat'
@@ -29,7 +29,7 @@ const SWEEP =
 const url = process.env.VECS_BENCH_DATABASE_URL
 const all = loadAllGlove()
 const vx = await createClient(url ?? undefined, { schema: 'vecs_bench_tuning_queries' })
-const rows: Record<string, string | number>[] = []
+const rows: ReportRow[] = []
 
 type Query = { vector: Float32Array; truth: Set<string>; own?: string }
 
@@ -69,7 +69,7 @@ for (const set of sets) {
     }
   }
   for (const [i, setting] of SWEEP.entries()) {
-    const row: Record<string, string | number> = { set, method, setting }
+    const row: ReportRow = { set, method, setting }
     for (const kind of Object.keys(kinds)) row[kind] = round(curves[kind]![i]!)
     row['held-out p50 ms'] = round(p50s[i]!, 2)
     rows.push(row)
@@ -83,17 +83,7 @@ for (const set of sets) {
 }
 await vx.disconnect()
 
-const header = Object.keys(rows[0] ?? {})
-const table = [
-  `| ${header.join(' | ')} |`,
-  `| ${header.map(() => '---').join(' | ')} |`,
-  ...rows.map((r) => `| ${header.map((h) => String(r[h] ?? '—')).join(' | ')} |`),
-].join('\n')
-console.log(table)
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-tuning-queries-${url ? 'postgres' : 'pglite'}`
-writeFileSync(new URL(`./results/${stamp}.json`, import.meta.url), JSON.stringify(rows, null, 2))
-writeFileSync(new URL(`./results/${stamp}.md`, import.meta.url), `${table}\n`)
+saveReport(`tuning-queries-${url ? 'postgres' : 'pglite'}`, rows)
 
 function split(words: Words, set: string) {
   const [kind, count] = set.split(':')
@@ -104,15 +94,7 @@ function split(words: Words, set: string) {
   }
   const pick = (ids: number[]) =>
     ids.map((i) => ({ id: words.words[i]!, vector: words.vectors[i]! }))
-  const shuffled = (from: number, to: number) => {
-    const ids = Array.from({ length: to - from }, (_, i) => from + i)
-    const next = seeded(5)
-    for (let i = ids.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1))
-      ;[ids[i], ids[j]] = [ids[j]!, ids[i]!]
-    }
-    return ids
-  }
+  const shuffled = (from: number, to: number) => shuffledRange(from, to, 5)
   if (kind === 'frequent') {
     const ids = shuffled(0, n + QUERIES)
     return {
@@ -185,10 +167,4 @@ function dot(a: Float32Array, b: Float32Array) {
 function unit(v: Float32Array) {
   const norm = Math.sqrt(dot(v, v)) || 1
   return Float32Array.from(v, (x) => x / norm)
-}
-function round(x: number, digits = 3) {
-  return Number(x.toFixed(digits))
-}
-function log(line: string) {
-  process.stderr.write(`${line}\n`)
 }

