@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test, type TestContext } from 'node:test'
 import { EXIT_CODES } from '../src/cli/exit-codes.js'
-import type { Measure } from '../src/index.js'
+import type { IndexTuning, Measure } from '../src/index.js'
 import { servePGlite } from './backends.js'
 import { BIN, jsonOf, vecs, type Run } from './support/cli.js'
 import { exactNearest, randomVectors } from './support/data.js'
@@ -31,19 +31,6 @@ const COMMANDS = [
   'bench',
   'delete',
 ]
-
-/** What `vecs tune --json` prints, and `vecs info --json` shows as `tuning`. */
-interface Tuning {
-  setting: string
-  value: number
-  targetRecall: number
-  recall: number
-  reached: boolean
-  queries: number
-  limit: number
-  rows: number
-  measuredAt: string
-}
 
 interface Row {
   id: string
@@ -320,7 +307,7 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
       '--limit',
       '5',
     )
-    const tuning = jsonOf<Tuning>(tuned)
+    const tuning = jsonOf<IndexTuning>(tuned)
     assert.equal(tuned.stderr, '', 'no progress under --json')
     assert.equal(tuning.setting, 'hnsw.ef_search')
     // The search starts at the page size: fewer candidates cannot fill the page.
@@ -336,7 +323,7 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     )
     assert.ok(Math.abs(Date.parse(tuning.measuredAt) - Date.now()) < 3_600_000, tuning.measuredAt)
 
-    const info = jsonOf<{ tuning: Tuning | null }>(await run('--json', 'info', 't'))
+    const info = jsonOf<{ tuning: IndexTuning | null }>(await run('--json', 'info', 't'))
     assert.deepEqual(info.tuning, tuning)
     const target = tuning.reached ? '0\\.9' : '0\\.9, not reached'
     assert.match(
@@ -368,9 +355,12 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
   test('index tunes to --target or not at all (--no-tune); IVFFlat tunes probes', async (t) => {
     const { run, jsonl } = await workspace(t)
     succeeded(await run('import', 'v', await jsonl('v.jsonl', randomVectors(2000, 16, 91))))
-    type Info = { tuning: Tuning | null; advice: { code: string; tunedRows?: number | null }[] }
+    type Info = {
+      tuning: IndexTuning | null
+      advice: { code: string; tunedRows?: number | null }[]
+    }
     const ivfflat = ['index', 'v', '--method', 'ivfflat', '--lists', '10']
-    const built = jsonOf<{ tuning: Tuning | null }>(
+    const built = jsonOf<{ tuning: IndexTuning | null }>(
       await run('--json', ...ivfflat, '--target', '0.9'),
     )
     const afterBuild = jsonOf<Info>(await run('--json', 'info', 'v'))
@@ -384,11 +374,13 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     } else {
       assert.deepEqual([built.tuning.setting, built.tuning.targetRecall], ['ivfflat.probes', 0.9])
     }
-    const untuned = jsonOf<{ tuning: Tuning | null }>(await run('--json', ...ivfflat, '--no-tune'))
+    const untuned = jsonOf<{ tuning: IndexTuning | null }>(
+      await run('--json', ...ivfflat, '--no-tune'),
+    )
     assert.equal(untuned.tuning, null)
     assert.deepEqual(jsonOf<Info>(await run('--json', 'info', 'v')).advice, [])
 
-    const probes = jsonOf<Tuning>(await run('--json', 'tune', 'v', '--queries', '50'))
+    const probes = jsonOf<IndexTuning>(await run('--json', 'tune', 'v', '--queries', '50'))
     assert.equal(probes.setting, 'ivfflat.probes')
     assert.ok(Number.isInteger(probes.value), String(probes.value))
     assert.ok(probes.value >= 1 && probes.value <= 10, `probes ${probes.value} of 10 lists`)

@@ -1,14 +1,7 @@
-/** Deterministic test data: a seeded generator, so every run sees the same vectors. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic test data: the seeded generator vecs' tuning uses, so every run sees the same vectors. */
+import { seeded } from '../../src/tuning/held-out.js'
+
+export { seeded }
 
 /** `n` vectors of `dim` values in [-1, 1), from `seed`. */
 export function randomVectors(n: number, dim: number, seed = 1): number[][] {
