@@ -87,11 +87,16 @@ for (const size of sizes) {
       const hand =
         tried.filter((m) => m.recall >= def.recall).sort((a, b) => a.p50 - b.p50)[0] ?? null
       const raw = url ? await rawSql(c, size, queries, filter) : null
+      const plan = await c.explain({ data: queries[0] as Float32Array, limit: 10, filters: filter })
+      const runsWith = /vecs settings: (.*)$/m.exec(plan)?.[1] ?? ''
       rows.push({
         rows: size,
         method,
         filter: label,
         'default setting': tuning?.value ?? null,
+        'runs as': runsWith.includes('enable_indexscan = off')
+          ? 'exact'
+          : (/(?:ef_search|probes) = (\d+)/.exec(runsWith)?.[1] ?? '—'),
         'recall@10 default': round(def.recall),
         'p50 ms default': round(def.p50, 2),
         'hand setting': hand?.setting ?? '—',

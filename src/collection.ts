@@ -191,7 +191,14 @@ export class Collection<M = Vector> {
     const built = await buildIndex(this.#db, this.#table, plan)
     const buildMs = performance.now() - started
     this.#index = cacheIndex(Promise.resolve(built))
-    const tuned = await tuneAfterBuild(this.#db, this.#table, built, plan, buildMs)
+    const tuned = await tuneAfterBuild(
+      this.#db,
+      this.#table,
+      built,
+      plan,
+      buildMs,
+      this.#features.iterativeScans,
+    )
     this.#index = cacheIndex(Promise.resolve(tuned))
   }
 
@@ -203,7 +210,7 @@ export class Collection<M = Vector> {
    */
   async tune(options: TuneOptions = {}): Promise<IndexTuning> {
     this.#index = undefined
-    return tuneCollection(this.#db, this.#table, options)
+    return tuneCollection(this.#db, this.#table, options, this.#features.iterativeScans)
   }
 
   /**

@@ -2,8 +2,9 @@ import type { CompiledQuery } from '../sql/fragment.js'
 import { nearestTemplate, type NearestShape, type NearestValues } from '../sql/nearest.js'
 import type { LocalSettings, SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
-import { MAX_EF_SEARCH } from '../vector-index/args.js'
+import { filteredScanTuples, MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
+import { filteredChoice } from './filtered-scan.js'
 import type { CheckedQuery } from './query-options.js'
 
 /** One statement of a query, with the settings it runs with. */
@@ -57,7 +58,9 @@ export interface ServerFeatures {
  *   keeps a query one statement. Elsewhere an unfiltered query scans iteratively only after a
  *   short page, so that the common query needs no settings of its own.
  * - a filter's `share` of the rows (estimated, see selectivity.ts) widens a default setting: the
- *   fewer rows match, the farther the nearest matching ones lie (see `filteredScale`);
+ *   fewer rows match, the farther the nearest matching ones lie; where the index cannot reach its
+ *   target for so few rows, or only slower than exact search, the query is exact (see
+ *   `filteredChoice`);
  * - `exact` ranks every matching row: index scans off where an index could serve the measure.
  */
 export function planSearch(
@@ -87,11 +90,16 @@ export function planSearch(
     planner,
     runsWith: { ...search, ...planner },
   })
-  const { search, planner } = searchSettings(q, index, share)
+  const choice =
+    covered && q.filter !== null
+      ? filteredChoice(index.info.method, share, index.note?.tuning?.filtered)
+      : null
+  const scale = choice === null || choice.exact ? 1 : choice.scale
+  const { search, planner } = searchSettings(q, index, scale, share)
   if (!covered) return { ...attempt(false, q.exact ? {} : search), fallbacks: [] }
   // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
   const exact = attempt(false, {}, { enable_indexscan: 'off' })
-  if (q.exact) return { ...exact, fallbacks: [] }
+  if (q.exact || choice?.exact === true) return { ...exact, fallbacks: [] }
   const scan = `${index.info.method}.iterative_scan` as const
   // On a session that keeps its settings, a plain scan must say that it is not iterative.
   const plain = attempt(
@@ -139,46 +147,34 @@ function nearest(
 
 /**
  * What the query needs of the index it will use; a setting the user gave is always set. A filter
- * that matches `share` of the rows widens the default (see `filteredScale`).
+ * widens the default by `scale` (see `filteredChoice`), and sizes how far an HNSW scan may go by
+ * the `share` of the rows it matches (see `filteredScanTuples`).
  */
 function searchSettings(
   q: CheckedQuery,
   index: CurrentIndex | null,
+  scale: number,
   share: number | null,
 ): { search: SearchSettings; planner: LocalSettings } {
   const serving = index?.info.measure === q.measure ? index : null
   const search: SearchSettings = {}
-  const widen = (method: 'hnsw' | 'ivfflat', value: number) =>
-    q.filter === null || share === null ? value : Math.ceil(value * filteredScale(method, share))
+  const widen = (value: number) => Math.ceil(value * scale)
   if (serving?.info.method === 'hnsw' || q.efSearch !== undefined) {
-    const ef =
-      q.efSearch ?? Math.min(MAX_EF_SEARCH, widen('hnsw', defaultEfSearch(serving, q.limit)))
+    const ef = q.efSearch ?? Math.min(MAX_EF_SEARCH, widen(defaultEfSearch(serving, q.limit)))
     search['hnsw.ef_search'] = String(ef)
+    // A share is estimated only where pgvector scans iteratively (0.8), which has the setting.
+    if (q.filter !== null && share !== null && serving?.info.method === 'hnsw')
+      search['hnsw.max_scan_tuples'] = String(filteredScanTuples(q.limit, share))
   }
   if (serving?.info.method === 'ivfflat' || q.probes !== undefined) {
     const lists = serving?.info.method === 'ivfflat' ? serving.info.nLists : Infinity
-    const probes = q.probes ?? Math.min(lists, widen('ivfflat', defaultProbes(serving)))
+    const probes = q.probes ?? Math.min(lists, widen(defaultProbes(serving)))
     search['ivfflat.probes'] = String(probes)
   }
   // The tuning found the index faster than the scan the planner would choose at its setting.
   const given = q.efSearch !== undefined || q.probes !== undefined
   const forced = serving?.note?.tuning?.forceIndex === true && q.filter === null && !given
   return { search, planner: forced ? { enable_seqscan: 'off' } : {} }
-}
-
-/**
- * How much further than an unfiltered query a filtered one must scan to keep its recall: the
- * `limit` nearest rows that match lie farther out the fewer rows match. Measured on 100,000
- * GloVe-100 words with iterative scans, at the setting tuned to 0.95 unfiltered (ef_search 200,
- * probes 26), recall@10 with a filter matching 50% / 10% / 1%: HNSW 0.967 / 0.919 / 0.938, and
- * 0.962 at twice the ef_search for 10%, 0.951 at four times for 1%; IVFFlat 0.974 / 0.971 / 0.930.
- * So HNSW's ef_search grows as (0.5 / share)^0.4 (×1.9 at 10%, ×4.8 at 1%), IVFFlat's probes as
- * (0.5 / share)^0.1 (×1.2 at 10%, ×1.5 at 1%); a filter matching half the rows or more scans as
- * far as an unfiltered query.
- */
-function filteredScale(method: 'hnsw' | 'ivfflat', share: number): number {
-  if (share >= 0.5) return 1
-  return (0.5 / share) ** (method === 'hnsw' ? 0.4 : 0.1)
 }
 
 /**

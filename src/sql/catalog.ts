@@ -153,5 +153,6 @@ export function selectSizes(schema: string, table: string): Fragment {
 export const selectSearchDefaults: Fragment = sql`
   SELECT current_setting('hnsw.ef_search', true) AS "hnsw.ef_search",
          current_setting('ivfflat.probes', true) AS "ivfflat.probes",
+         current_setting('hnsw.max_scan_tuples', true) AS "hnsw.max_scan_tuples",
          current_setting('hnsw.iterative_scan', true) AS "hnsw.iterative_scan",
          current_setting('ivfflat.iterative_scan', true) AS "ivfflat.iterative_scan"`

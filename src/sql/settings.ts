@@ -4,6 +4,7 @@ import { compile, int, join, literal, sql, trusted, type Fragment } from './frag
 export const LOCAL_SETTINGS = {
   'hnsw.ef_search': 'integer',
   'ivfflat.probes': 'integer',
+  'hnsw.max_scan_tuples': 'integer',
   'hnsw.iterative_scan': 'word',
   'ivfflat.iterative_scan': 'word',
   enable_indexscan: 'word',
@@ -20,6 +21,7 @@ export type LocalSettings = Partial<Record<LocalSetting, string>>
 export const SEARCH_SETTINGS = [
   'hnsw.ef_search',
   'ivfflat.probes',
+  'hnsw.max_scan_tuples',
   'hnsw.iterative_scan',
   'ivfflat.iterative_scan',
 ] as const satisfies readonly LocalSetting[]

@@ -21,6 +21,8 @@ export async function tuneAfterBuild(
   built: CurrentIndex,
   plan: IndexPlan,
   buildMs: number,
+  /** pgvector ≥ 0.8: filtered queries scan iteratively, and tuning measures them. */
+  iterativeScans: boolean,
 ): Promise<CurrentIndex> {
   if (plan.targetRecall === null) return built
   const budgetMs = Math.max(BUILD_BUDGET_SHARE * buildMs, BUILD_BUDGET_FLOOR_MS)
@@ -28,7 +30,7 @@ export async function tuneAfterBuild(
     { targetRecall: plan.targetRecall, onProgress: plan.onProgress },
     table.dimension,
   )
-  const outcome = await tuneIndex(db, table, built, tunePlan, budgetMs)
+  const outcome = await tuneIndex(db, table, built, tunePlan, budgetMs, iterativeScans)
   if ('tuned' in outcome) return outcome.tuned
   if (outcome.skipped === 'replaced') return (await readIndex(db, table)) ?? built
   if (outcome.skipped === 'few rows') return built
@@ -47,11 +49,13 @@ export async function tuneCollection(
   db: Backend,
   table: TableRef,
   options: TuneOptions,
+  /** pgvector ≥ 0.8: filtered queries scan iteratively, and tuning measures them. */
+  iterativeScans: boolean,
 ): Promise<IndexTuning> {
   const plan = planTune(options, table.dimension)
   const index = await readIndex(db, table)
   if (index === null) throw new ArgError(`collection "${table.name}" has no vector index to tune`)
-  const outcome = await tuneIndex(db, table, index, plan, null)
+  const outcome = await tuneIndex(db, table, index, plan, null, iterativeScans)
   if ('skipped' in outcome && outcome.skipped === 'replaced') {
     throw new VecsError(
       `the vector index of "${table.name}" was replaced while it was being tuned; tune again`,

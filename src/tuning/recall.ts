@@ -98,7 +98,7 @@ export function givenQueries(vectors: readonly Float32Array[]): SampleQuery[] {
   return vectors.map((vector) => sampleQuery('', vector))
 }
 
-type Hit = { id: string; value: number }
+export type Hit = { id: string; value: number }
 
 /**
  * Exact neighbours of each query (index scans off, so every row is ranked), one more than `limit`
@@ -179,7 +179,7 @@ export async function measureSetting(
 }
 
 /** Distances from the index and from exact search are one computation; allow for rounding only. */
-const tolerance = (kth: number) => 1e-6 * Math.max(1, Math.abs(kth))
+export const tolerance = (kth: number) => 1e-6 * Math.max(1, Math.abs(kth))
 
 /** The plain unfiltered nearest-neighbour statement, ids and distances (and vectors if asked). */
 function nearestQuery(
@@ -201,7 +201,7 @@ function nearestQuery(
   })
 }
 
-async function nearest(
+export async function nearest(
   tx: Queryable,
   table: TableRef,
   measure: Measure,
@@ -211,6 +211,6 @@ async function nearest(
   return execute<Hit>(tx, nearestQuery(table, measure, vec, limit))
 }
 
-function withoutSelf(hits: Hit[], id: string, limit: number): Hit[] {
+export function withoutSelf(hits: Hit[], id: string, limit: number): Hit[] {
   return hits.filter((hit) => hit.id !== id).slice(0, limit)
 }

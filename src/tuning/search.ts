@@ -37,12 +37,14 @@ export interface Found {
  * Past some setting the planner may prefer a sequential scan to the index (its cost estimate grows
  * with the setting): users then get exact results at the scan's cost. There the setting is
  * measured again with the index forced, and the faster of the two plans is kept; a setting served
- * by a scan reaches any target, so the search ends there.
+ * by a scan reaches any target, so the search ends there. A setting passes where `judged` (the
+ * recall less its sampling margin, unless told otherwise) reaches the target.
  */
 export async function findCheapest(
   range: SearchRange,
   target: number,
   measure: (setting: number, forceIndex: boolean) => Promise<Measured>,
+  judged: (m: Measured) => number = (m) => m.lowerBound,
 ): Promise<Found> {
   const tried: Measured[] = []
   const at = async (setting: number) => {
@@ -53,7 +55,7 @@ export async function findCheapest(
     tried.push(forced)
     return forced.usedIndex && forced.ms < planned.ms ? forced : planned
   }
-  const passes = (m: Measured) => m.lowerBound >= target
+  const passes = (m: Measured) => judged(m) >= target
   let missed: Measured | null = null
   let passed: Measured | null = null
   for (let setting = range.from; ; setting = Math.min(range.to, setting * 2)) {

@@ -20,11 +20,19 @@ import {
   sampleRows,
   type SampleQuery,
 } from './recall.js'
+import { measureFiltered } from './filtered.js'
 import { findCheapest } from './search.js'
 import type { TunePlan } from './tune-options.js'
 
 /** Fewer sample queries than this leave too wide a margin to tune on. */
 export const MIN_QUERIES = 40
+/**
+ * Sample queries that measure filtered queries (each share costs four or five settings of them);
+ * fewer in a build's tuning, which measures them whatever is left of its budget: without them,
+ * rare filters scan by a rule that a large collection's index may not reach.
+ */
+const FILTERED_QUERIES = 100
+const FILTERED_QUERIES_AT_BUILD = 50
 
 /**
  * A sample query costs one exact search and an approximate one for each setting the search tries,
@@ -54,7 +62,8 @@ export type TuneOutcome =
  * Measures the index against exact search on queries made from rows sampled from the collection
  * (each query's own row left out; see `nearbyQuery`), or given by the user, and keeps, in the index's
  * note, the cheapest `hnsw.ef_search` or `ivfflat.probes` whose recall, less its sampling margin,
- * reaches the target. With a budget (a build's tuning), a few searches timed first size the sample
+ * reaches the target; then how far filtered queries must scan to reach it too (see
+ * `measureFiltered`). With a budget (a build's tuning), a few searches timed first size the sample
  * to what fits (never under MIN_QUERIES, else it gives up and says so).
  */
 export async function tuneIndex(
@@ -63,6 +72,8 @@ export async function tuneIndex(
   index: CurrentIndex,
   plan: TunePlan,
   budgetMs: number | null,
+  /** pgvector ≥ 0.8: filtered queries scan iteratively, and tuning measures them. */
+  iterativeScans: boolean,
 ): Promise<TuneOutcome> {
   const started = performance.now()
   const [count] = await execute<{ count: number }>(db, countRows(table))
@@ -105,9 +116,11 @@ export async function tuneIndex(
   } else {
     sample = givenQueries(queries)
   }
+  const exactStarted = performance.now()
   const measured = await exactTruth(db, table, index.info.measure, plan.limit, sample, (done) =>
     report({ phase: 'exact search', percent: Math.round((100 * done) / sample.length) }),
   )
+  const exactMs = (performance.now() - exactStarted) / Math.max(1, sample.length)
   const made = typeof queries === 'number'
   const found = await findCheapest(
     searchRange(index, plan.limit),
@@ -117,7 +130,27 @@ export async function tuneIndex(
       return measureSetting(db, table, index.info, plan.limit, measured, setting, forceIndex)
     },
   )
+  const filtered =
+    iterativeScans && found.reached
+      ? await measureFiltered(
+          db,
+          table,
+          index.info,
+          rows,
+          measured.slice(0, budgetMs === null ? FILTERED_QUERIES : FILTERED_QUERIES_AT_BUILD),
+          {
+            setting: found.best.setting,
+            ceiling: searchRange(index, plan.limit).to,
+            // Queries made from rows measure filtered recall low, if anything (bench/tuning.ts).
+            aim: plan.targetRecall,
+            limit: plan.limit,
+            exactMs,
+          },
+          (phase) => report({ phase, percent: null }),
+        )
+      : null
   const tuned: Tuning = {
+    ...(filtered === null ? {} : { filtered }),
     setting: found.best.setting,
     forceIndex: found.best.forceIndex,
     target: plan.targetRecall,

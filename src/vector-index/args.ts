@@ -20,6 +20,20 @@ export type IndexArgs = IndexArgsHNSW | IndexArgsIVFFlat
 /** The most pgvector takes for `hnsw.ef_search` (the query-time candidate list). */
 export const MAX_EF_SEARCH = 1000
 
+/** pgvector's default `hnsw.max_scan_tuples`, and the most a filtered query raises it to. */
+const PGVECTOR_MAX_SCAN_TUPLES = 20_000
+const MAX_SCAN_TUPLES = 1_000_000
+
+/**
+ * `hnsw.max_scan_tuples` for a filtered query: room for twice the rows it takes to fill the page
+ * at the `share` of the rows the filter matches (pgvector's 20,000 serve a page of 10 down to a
+ * share of 0.1%); an iterative scan that stops short leaves the page to an exact search.
+ */
+export function filteredScanTuples(limit: number, share: number): number {
+  const tuples = Math.ceil((2 * limit) / Math.max(share, 1e-9))
+  return Math.min(MAX_SCAN_TUPLES, Math.max(PGVECTOR_MAX_SCAN_TUPLES, tuples))
+}
+
 export const INDEX_BOUNDS = {
   m: { min: 2, max: 100, default: 16 },
   efConstruction: { min: 4, max: 1000, default: 64 },

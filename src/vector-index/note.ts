@@ -32,6 +32,33 @@ export interface Tuning {
   readonly rows: number
   /** When it was measured, as an ISO 8601 time. */
   readonly at: string
+  /** Filtered queries measured at the same target, where the collection was large enough. */
+  readonly filtered?: FilteredProfile
+}
+
+/**
+ * How far filtered queries must scan on this index to keep the target, measured with a stand-in
+ * filter (a hash of the ids) matching a share of the rows, and what exact search over a filter's
+ * rows costs where no index serves the filter (a full scan).
+ */
+export interface FilteredProfile {
+  readonly points: readonly FilteredPoint[]
+  /**
+   * Mean time of an exact search of the whole table, as tuning measured it: about what an exact
+   * search filtered by a condition no index serves costs.
+   */
+  readonly exactMs: number
+}
+
+export interface FilteredPoint {
+  /** The share of the rows the stand-in filter matched. */
+  readonly share: number
+  /** The setting that reached the target, as a multiple of the tuned one; null where none did. */
+  readonly scale: number | null
+  /** Mean recall measured there (at the largest setting tried where none reached the target). */
+  readonly recall: number
+  /** Mean time of a query there. */
+  readonly ms: number
 }
 
 export function formatBuildNote(note: BuildNote): string {
@@ -41,8 +68,41 @@ export function formatBuildNote(note: BuildNote): string {
   return (
     `${build} setting=${t.setting} target=${t.target} recall=${t.recall.toFixed(4)} ` +
     `reached=${t.reached ? 'yes' : 'no'} queries=${t.queries} limit=${t.limit} ` +
-    `tuned_rows=${t.rows} at=${t.at}${t.forceIndex ? ' force_index=yes' : ''}`
+    `tuned_rows=${t.rows} at=${t.at}${t.forceIndex ? ' force_index=yes' : ''}` +
+    (t.filtered === undefined ? '' : ` ${formatFiltered(t.filtered)}`)
   )
+}
+
+/** `filtered=0.1:2:0.9612:13.20,0.01:x:0.9120:40.10 exact_ms=112.50` (x: no setting reached it). */
+function formatFiltered(f: FilteredProfile): string {
+  const points = f.points.map(
+    (p) =>
+      `${Number(p.share.toPrecision(3))}:${p.scale === null ? 'x' : Number(p.scale.toFixed(3))}:${p.recall.toFixed(4)}:${p.ms.toFixed(2)}`,
+  )
+  return `filtered=${points.join(',')} exact_ms=${f.exactMs.toFixed(2)}`
+}
+
+function parseFiltered(
+  points: string | undefined,
+  exact: string | undefined,
+): FilteredProfile | undefined {
+  const exactMs = Number(exact)
+  if (points === undefined || !(exactMs >= 0)) return undefined
+  const parsed: FilteredPoint[] = []
+  for (const point of points.split(',')) {
+    const fields = /^([\d.e-]+):([\d.]+|x):([\d.]+):([\d.]+)$/.exec(point)
+    if (fields === null) return undefined
+    const [share, recall, ms] = [fields[1], fields[3], fields[4]].map(Number) as [
+      number,
+      number,
+      number,
+    ]
+    const scale = fields[2] === 'x' ? null : Number(fields[2])
+    if (!(share > 0 && share <= 1 && recall <= 1) || (scale !== null && !(scale >= 1)))
+      return undefined
+    parsed.push({ share, scale, recall, ms })
+  }
+  return { points: parsed, exactMs }
 }
 
 /** Reads a note written by `formatBuildNote`; null for any other comment (or none). */
@@ -74,6 +134,7 @@ function parseTuning(text: string): Tuning | null {
   if (target == null || recall == null || (reached !== 'yes' && reached !== 'no')) return null
   if (at === undefined || Number.isNaN(Date.parse(at))) return null
   const forceIndex = fields.get('force_index') === 'yes'
+  const filtered = parseFiltered(fields.get('filtered'), fields.get('exact_ms'))
   return {
     setting,
     forceIndex,
@@ -84,5 +145,6 @@ function parseTuning(text: string): Tuning | null {
     limit,
     rows,
     at,
+    ...(filtered === undefined ? {} : { filtered }),
   }
 }

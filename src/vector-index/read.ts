@@ -1,3 +1,4 @@
+import { MAX_EF_SEARCH } from './args.js'
 import type { Queryable } from '../backend/backend.js'
 import { measureOfOpsClass } from '../measures.js'
 import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
@@ -93,6 +94,17 @@ export interface IndexTuning {
   rows: number
   /** When, as an ISO 8601 time. */
   measuredAt: string
+  /**
+   * Filtered queries measured at the same target with a stand-in filter (a hash of the ids)
+   * matching a share of the rows: for each share, the setting that reached it (null: none up to
+   * pgvector's ceiling did, so filters that sparse run as exact searches), its mean recall and
+   * query time; and the time of an exact filtered search that reads the whole table. Null where
+   * the collection was too small or pgvector too old (before 0.8) to measure.
+   */
+  filtered: {
+    shares: { share: number; value: number | null; recall: number; ms: number }[]
+    exactMs: number
+  } | null
 }
 
 /** The pgvector setting a query of this index method tunes. */
@@ -103,6 +115,7 @@ export function searchSetting(method: IndexInfo['method']): 'hnsw.ef_search' | '
 export function tuningOf(index: CurrentIndex | null): IndexTuning | null {
   const t = index?.note?.tuning
   if (index === null || t === undefined) return null
+  const ceiling = index.info.method === 'hnsw' ? MAX_EF_SEARCH : index.info.nLists
   return {
     setting: searchSetting(index.info.method),
     value: t.setting,
@@ -114,5 +127,17 @@ export function tuningOf(index: CurrentIndex | null): IndexTuning | null {
     limit: t.limit,
     rows: t.rows,
     measuredAt: t.at,
+    filtered:
+      t.filtered === undefined
+        ? null
+        : {
+            shares: t.filtered.points.map((p) => ({
+              share: p.share,
+              value: p.scale === null ? null : Math.min(ceiling, Math.ceil(t.setting * p.scale)),
+              recall: p.recall,
+              ms: p.ms,
+            })),
+            exactMs: t.filtered.exactMs,
+          },
   }
 }
