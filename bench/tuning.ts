@@ -94,7 +94,7 @@ for (const size of sizes) {
         method,
         filter: label,
         'default setting': tuning?.value ?? null,
-        'runs as': runsWith.includes('enable_indexscan = off')
+        'runs as': plan.includes('vecs: exact search')
           ? 'exact'
           : (/(?:ef_search|probes) = (\d+)/.exec(runsWith)?.[1] ?? '—'),
         'recall@10 default': round(def.recall),

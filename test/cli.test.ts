@@ -334,6 +334,11 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
         'm',
       ),
     )
+    // 2,000 rows hold enough for a filter matching 10% of them to be measured, not 1%.
+    assert.match(
+      (await run('info', 't')).stdout,
+      /^filtered +10%: (ef_search \d+ \(recall [\d.]+, [\d.]+ ms\)|exact \(index [\d.]+\)); exact search [\d.]+ ms$/m,
+    )
 
     // For people: a summary on stdout, the steps on stderr (a pipe: plain lines).
     const human = await run('tune', 't')

@@ -16,6 +16,8 @@ export interface SearchAttempt {
   readonly planner: LocalSettings
   /** Both, for `explain()`. */
   readonly runsWith: LocalSettings
+  /** Every matching row is ranked, no vector index used. */
+  readonly exact: boolean
 }
 
 /**
@@ -61,7 +63,7 @@ export interface ServerFeatures {
  *   fewer rows match, the farther the nearest matching ones lie; where the index cannot reach its
  *   target for so few rows, or only slower than exact search, the query is exact (see
  *   `filteredChoice`);
- * - `exact` ranks every matching row: index scans off where an index could serve the measure.
+ * - `exact` ranks every matching row, in a statement no vector index can serve.
  */
 export function planSearch(
   table: TableRef,
@@ -81,14 +83,20 @@ export function planSearch(
   }
   const values = { vec, limit: q.limit }
   const attempt = (
-    resort: boolean,
+    order: 'index' | 'resorted' | 'exact',
     search: SearchSettings,
     planner: LocalSettings = {},
   ): SearchAttempt => ({
-    statement: nearest(table, { ...shape, resort }, q.filter?.key ?? '', values),
+    statement: nearest(
+      table,
+      { ...shape, resort: order === 'resorted', exact: order === 'exact' },
+      q.filter?.key ?? '',
+      values,
+    ),
     search,
     planner,
     runsWith: { ...search, ...planner },
+    exact: order === 'exact',
   })
   const choice =
     covered && q.filter !== null
@@ -96,19 +104,19 @@ export function planSearch(
       : null
   const scale = choice === null || choice.exact ? 1 : choice.scale
   const { search, planner } = searchSettings(q, index, scale, share)
-  if (!covered) return { ...attempt(false, q.exact ? {} : search), fallbacks: [] }
-  // Exact: the vector index cannot serve the ORDER BY, so every matching row is ranked.
-  const exact = attempt(false, {}, { enable_indexscan: 'off' })
+  if (!covered) return { ...attempt('index', q.exact ? {} : search), fallbacks: [] }
+  // Exact: ordered so that the vector index cannot serve it, every matching row is ranked.
+  const exact = attempt('exact', {})
   if (q.exact || choice?.exact === true) return { ...exact, fallbacks: [] }
   const scan = `${index.info.method}.iterative_scan` as const
   // On a session that keeps its settings, a plain scan must say that it is not iterative.
   const plain = attempt(
-    false,
+    'index',
     features.iterativeScans && features.ownsSessions ? { ...search, [scan]: 'off' } : search,
     planner,
   )
   const iterative = features.iterativeScans
-    ? attempt(true, { ...search, [scan]: 'relaxed_order' }, planner)
+    ? attempt('resorted', { ...search, [scan]: 'relaxed_order' }, planner)
     : null
   if (q.filter !== null) return { ...(iterative ?? plain), fallbacks: [exact] }
   // An efSearch below the limit asks for a page pgvector's scan cannot fill: the caller's choice
@@ -134,7 +142,7 @@ function nearest(
   filterKey: string,
   values: NearestValues,
 ): CompiledQuery {
-  const key = `${shape.measure} ${shape.resort} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
+  const key = `${shape.measure} ${shape.resort} ${shape.exact} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
   let byShape = templates.get(table)
   if (byShape === undefined) templates.set(table, (byShape = new Map()))
   let fill = byShape.get(key)

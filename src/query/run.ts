@@ -84,7 +84,8 @@ function differing(
 
 /**
  * The plan text of exactly the statement `runSearch` sends first, under the same settings, and a
- * last line `vecs settings: hnsw.ef_search = 40, …` naming them.
+ * last line `vecs settings: hnsw.ef_search = 40, …` naming them (or, for an exact search,
+ * `vecs: exact search, every matching row ranked`).
  */
 export async function explainSearch(
   db: Backend,
@@ -98,6 +99,7 @@ export async function explainSearch(
     )
     const settings = Object.entries(plan.runsWith).map(([name, value]) => `${name} = ${value}`)
     if (settings.length > 0) lines.push({ 'QUERY PLAN': `vecs settings: ${settings.join(', ')}` })
+    if (plan.exact) lines.push({ 'QUERY PLAN': 'vecs: exact search, every matching row ranked' })
     return lines.map((line) => line['QUERY PLAN']).join('\n')
   }, settingsPrelude(plan.runsWith))
 }

@@ -22,6 +22,12 @@ export interface NearestQuery {
   readonly includeMetadata: boolean
   /** Sort again after the scan: an iterative index scan in relaxed order may return rows slightly out of order. */
   readonly resort: boolean
+  /**
+   * Rank every matching row: the distance is ordered as `(vec <op> $q) + 0`, which no vector index
+   * can serve, so the statement needs no planner setting (no transaction to hold one) and the
+   * distance is still computed once a row.
+   */
+  readonly exact: boolean
 }
 
 /**
@@ -32,7 +38,8 @@ export interface NearestQuery {
  * parses itself so that no number changes on the way.
  */
 export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
-  const distance = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
+  const operator = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
+  const distance = q.exact ? sql`(${operator}) + 0` : operator
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
   if (!q.resort) {
     const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)

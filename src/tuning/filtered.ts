@@ -163,6 +163,7 @@ function filteredNearest(
     includeVector: false,
     includeMetadata: false,
     resort: true,
+    exact: false,
   })
 }
 

@@ -198,6 +198,7 @@ function nearestQuery(
     includeVector,
     includeMetadata: false,
     resort: false,
+    exact: false,
   })
 }
 

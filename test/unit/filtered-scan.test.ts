@@ -125,11 +125,12 @@ test('a filtered query runs through the index as far as measured, or exactly, in
   assert.equal(onePercent.search['hnsw.ef_search'], '400')
   assert.equal(onePercent.search['hnsw.iterative_scan'], 'relaxed_order')
   assert.deepEqual(
-    onePercent.fallbacks.map((f) => f.planner),
-    [{ enable_indexscan: 'off' }],
+    onePercent.fallbacks.map((f) => f.exact),
+    [true],
   )
   const sparse = filteredPlan(0.001)
-  assert.deepEqual(sparse.planner, { enable_indexscan: 'off' })
+  assert.equal(sparse.exact, true)
+  assert.deepEqual(sparse.runsWith, {})
   assert.deepEqual(sparse.fallbacks, [])
   // The user's own exact or setting is kept as given.
   assert.equal(filteredPlan(0.001, { exact: true }).fallbacks.length, 0)

@@ -44,7 +44,9 @@ test('on a user pool a short unfiltered page is retried by an iterative scan, th
   assert.match(iterative?.statement.text ?? '', /^WITH hits AS MATERIALIZED/)
   assert.match(iterative?.statement.text ?? '', /ORDER BY hits\.value \+ 0$/)
   assert.deepEqual(exact?.search, {})
-  assert.deepEqual(exact?.planner, { enable_indexscan: 'off' })
+  assert.deepEqual(exact?.planner, {}, 'one statement, no transaction')
+  assert.equal(exact?.exact, true)
+  assert.match(exact?.statement.text ?? '', /ORDER BY \(vec <=> \$1::vector\) \+ 0 LIMIT/)
   assert.doesNotMatch(exact?.statement.text ?? '', /MATERIALIZED/)
   assert.deepEqual(rest, [])
   const ivf = plan({}, ivfflat).fallbacks[0]
@@ -54,8 +56,8 @@ test('on a user pool a short unfiltered page is retried by an iterative scan, th
   })
   const old = plan({}, hnsw, { ...known, iterativeScans: false }).fallbacks
   assert.deepEqual(
-    old.map((f) => f.planner),
-    [{ enable_indexscan: 'off' }],
+    old.map((f) => f.exact),
+    [true],
   )
 })
 
@@ -66,8 +68,8 @@ test('on sessions vecs owns every index scan is iterative, so one setting serves
     assert.deepEqual(p.search, { 'hnsw.ef_search': '40', 'hnsw.iterative_scan': 'relaxed_order' })
     assert.match(p.statement.text, /^WITH hits AS MATERIALIZED/)
     assert.deepEqual(
-      p.fallbacks.map((f) => f.planner),
-      [{ enable_indexscan: 'off' }],
+      p.fallbacks.map((f) => f.exact),
+      [true],
     )
   }
   // A scan that must not iterate says so: the session may hold relaxed_order from the last query.
@@ -88,7 +90,8 @@ test("an efSearch below the limit is the caller's choice and is not redone", () 
 
 test('exact queries and queries no index serves have nothing to fall back to', () => {
   assert.deepEqual(plan({ exact: true }, hnsw).fallbacks, [])
-  assert.deepEqual(plan({ exact: true }, hnsw).planner, { enable_indexscan: 'off' })
+  assert.deepEqual(plan({ exact: true }, hnsw).planner, {})
+  assert.equal(plan({ exact: true }, hnsw).exact, true)
   assert.deepEqual(plan({ exact: true }, hnsw, owned).search, {})
   assert.deepEqual(plan({}, null).fallbacks, [])
 })
@@ -122,15 +125,15 @@ test('a filtered query through an index scans iteratively, re-sorts, and can fal
   })
   assert.match(filtered.statement.text, /^WITH hits AS MATERIALIZED/)
   assert.deepEqual(
-    filtered.fallbacks.map((f) => f.planner),
-    [{ enable_indexscan: 'off' }],
+    filtered.fallbacks.map((f) => f.exact),
+    [true],
   )
   const old = plan({ filters: { a: 1 } }, hnsw, { ...known, iterativeScans: false })
   assert.deepEqual(old.search, { 'hnsw.ef_search': '40' })
   assert.doesNotMatch(old.statement.text, /MATERIALIZED/)
   assert.deepEqual(
-    old.fallbacks.map((f) => f.planner),
-    [{ enable_indexscan: 'off' }],
+    old.fallbacks.map((f) => f.exact),
+    [true],
   )
 })
 
@@ -167,6 +170,7 @@ test('a plain query statement is the compiled selectNearest, reused with each qu
       includeVector: false,
       includeMetadata: false,
       resort: false,
+      exact: false,
     }),
   )
   assert.deepEqual(first.statement, expected)

@@ -63,10 +63,10 @@ test('on a session vecs owns, settings are set once and then every search is one
   await search(db, features, { efSearch: 80 })
   assert.deepEqual(sent, ['SET SESSION', 'WITH', 'WITH'])
   assert.equal(kept.get('hnsw.ef_search'), '80')
-  // Planner settings never stay: exact search is a transaction of its own.
+  // Exact search needs no setting at all: one statement, whatever the session holds.
   sent.length = 0
   await search(db, features, { exact: true })
-  assert.deepEqual(sent, ['BEGIN+SET LOCAL', 'SELECT', 'COMMIT'])
+  assert.deepEqual(sent, ['SELECT'])
 })
 
 test('on a user pool nothing is left on the session: settings are local to a transaction', async () => {

@@ -1,7 +1,13 @@
 import type { Advice } from '../../index.js'
 import { defineCommand } from '../command.js'
 import { printJson, say, withClient } from '../context.js'
-import { formatBytes, formatCount, formatIndex, formatTuning } from '../format.js'
+import {
+  formatBytes,
+  formatCount,
+  formatFilteredTuning,
+  formatIndex,
+  formatTuning,
+} from '../format.js'
 
 export const info = defineCommand({
   name: 'info',
@@ -26,6 +32,7 @@ export const info = defineCommand({
         stats.rowsAtIndexBuild === null ? '—' : `${formatCount(stats.rowsAtIndexBuild)} rows`,
       ],
       ['tuned', stats.tuning === null ? '—' : formatTuning(stats.tuning)],
+      ['filtered', stats.tuning === null ? '—' : formatFilteredTuning(stats.tuning)],
       ['table size', formatBytes(stats.tableBytes)],
       ['index size', stats.vectorIndexBytes === null ? '—' : formatBytes(stats.vectorIndexBytes)],
       ['all indexes', formatBytes(stats.indexBytes)],
