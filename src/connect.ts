@@ -109,9 +109,13 @@ async function ensureVector(db: Backend): Promise<string> {
     } catch (error) {
       // A lost connection or a full disk is not pgvector's fault: it stays as it is.
       if (error instanceof VecsError) throw error
-      throw new ExtensionUnavailable(`${help.createFailed} (${(error as Error).message})`, {
-        cause: error,
-      })
+      // Clients started together race to create it: IF NOT EXISTS does not hold between them, and
+      // the losers fail on the catalog's unique index. The extension is there all the same.
+      if (!(isUniqueViolation(error) && (await vectorInstalled(db)))) {
+        throw new ExtensionUnavailable(`${help.createFailed} (${(error as Error).message})`, {
+          cause: error,
+        })
+      }
     }
     ;[installed] = await execute<{ version: string }>(db, catalog.selectVectorVersion)
   }
@@ -132,6 +136,9 @@ async function ensureSchema(db: Backend, schema: string): Promise<void> {
   try {
     await execute(db, createSchema(schema))
   } catch (error) {
+    // Another client created it meanwhile (see ensureVector): it is there to use.
+    if (isUniqueViolation(error) && (await execute(db, catalog.selectSchema(schema))).length > 0)
+      return
     if ((error as { code?: unknown }).code !== '42501') throw error
     throw new VecsError(
       `schema "${schema}" does not exist and this role may not create it: ` +
@@ -157,6 +164,15 @@ async function searchDefaults(db: Backend): Promise<SessionDefaults> {
     if (value !== null && value !== undefined) defaults[name] = value
   }
   return defaults
+}
+
+/** PostgreSQL's unique_violation (23505), as a catalog's unique index raises it. */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '23505'
+}
+
+async function vectorInstalled(db: Backend): Promise<boolean> {
+  return (await execute(db, catalog.selectVectorVersion)).length > 0
 }
 
 /** Compares dotted versions numerically: '0.10.0' > '0.5.1'. */

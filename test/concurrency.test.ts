@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import type { Client, UpsertRecord } from '../src/index.js'
+import { createClient, type Client, type UpsertRecord } from '../src/index.js'
 import { describeEachBackend } from './backends.js'
 import { seeded } from './support/data.js'
 
@@ -48,6 +49,43 @@ describeEachBackend('concurrent writers', (b) => {
       const { w, round } = row.metadata as { w: number; round: number }
       assert.deepEqual(row.vector, [w, round, w, round], `row ${row.id} mixes two writes`)
       assert.equal(round, 1, `row ${row.id} kept a first-round write after the second round`)
+    }
+  })
+})
+
+describeEachBackend('clients started together', (b) => {
+  test('20 clients opened at once on a new database all start: pgvector and the schema are created once', async (t) => {
+    if (b.name !== 'server' || b.url === null) {
+      t.skip('needs a server to create a database on (VECS_TEST_DATABASE_URL)')
+      return
+    }
+    const database = `vecs_start_${randomBytes(4).toString('hex')}`
+    try {
+      await b.raw(`CREATE DATABASE ${database}`)
+    } catch (error) {
+      t.skip(`this role cannot create a database: ${(error as Error).message}`)
+      return
+    }
+    try {
+      const url = new URL(b.url)
+      url.pathname = `/${database}`
+      const started = await Promise.allSettled(
+        Array.from({ length: 20 }, () => createClient(url.toString(), { poolSize: 1 })),
+      )
+      const failed = started.filter((s) => s.status === 'rejected')
+      assert.deepEqual(
+        failed.map((f) => String((f as PromiseRejectedResult).reason)),
+        [],
+        'every client started',
+      )
+      const clients = started.map((s) => (s as PromiseFulfilledResult<Client>).value)
+      // They all work on the one schema: one creates a collection, another sees it.
+      const c = await clients[0]!.getOrCreateCollection('shared', { dimension: 2 })
+      await c.upsert([['a', [1, 2]]])
+      assert.equal(await (await clients[19]!.getCollection('shared')).count(), 1)
+      await Promise.all(clients.map((client) => client.disconnect()))
+    } finally {
+      await b.raw(`DROP DATABASE ${database} WITH (FORCE)`)
     }
   })
 })

@@ -47,11 +47,13 @@ export async function openPgUrl(url: string, options: PgOptions): Promise<Backen
  */
 export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backend> {
   pool.on?.('error', ignoreIdleError)
+  // vecs' own pool keeps the listener past its end: a connection the server ends while the pool
+  // closes it (DROP DATABASE … WITH (FORCE), a shutdown) reports that late, to no one else.
   const close = async () => {
     try {
       if (owned) await pool.end()
     } finally {
-      pool.off?.('error', ignoreIdleError)
+      if (!owned) pool.off?.('error', ignoreIdleError)
     }
   }
   let servedPGlite: boolean
