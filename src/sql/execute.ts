@@ -1,6 +1,6 @@
 import type { Queryable } from '../backend/backend.js'
 import { typedDriverError } from '../backend/driver-errors.js'
-import { MismatchedDimension, VecsError } from '../errors.js'
+import { CollectionNotFound, MismatchedDimension, VecsError } from '../errors.js'
 import { compile, type CompiledQuery, type Fragment } from './fragment.js'
 
 /** Runs a fragment on a backend or transaction; driver errors that vecs can explain better are wrapped. */
@@ -50,6 +50,15 @@ export function translateDriverError(error: unknown): unknown {
     return new MismatchedDimension(`expected a vector of ${dims[1]} dimensions, got ${dims[2]}`, {
       cause: error,
     })
+  }
+  // vecs' statements name no relation but its collections' tables (and the catalogs): one that is
+  // missing is a collection deleted since this Collection was had.
+  if ((error as { code?: unknown }).code === '42P01') {
+    return new CollectionNotFound(
+      `the collection's table is gone (${error.message}): the collection was deleted, by ` +
+        'deleteCollection or another client; create it again, or get another collection',
+      { cause: error },
+    )
   }
   return typedDriverError(error)
 }
