@@ -100,7 +100,7 @@ export function planSearch(
   })
   const choice =
     covered && q.filter !== null
-      ? filteredChoice(index.info.method, share, index.note?.tuning?.filtered)
+      ? filteredChoice(index.info.method, share, index.note?.tuning?.filtered, q.filter.indexed)
       : null
   const scale = choice === null || choice.exact ? 1 : choice.scale
   const { search, planner } = searchSettings(q, index, scale, share)

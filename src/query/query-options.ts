@@ -2,6 +2,7 @@ import { checkFlag, checkInteger, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
 import { compileFilter } from '../filter/compile.js'
+import type { FilterNode } from '../filter/nodes.js'
 import { parseFilter } from '../filter/parse.js'
 import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { checkMeasure } from '../measures.js'
@@ -14,6 +15,11 @@ import type { Measure, QueryOptions } from '../types.js'
 export interface QueryFilter {
   readonly condition: Fragment
   readonly key: string
+  /**
+   * Only `$eq` on scalars, alone or joined by `$and`: containment (`@>`) that the metadata GIN
+   * index serves, so an exact search reads just the matching rows.
+   */
+  readonly indexed: boolean
 }
 
 /** Query options after every check; `data` is left to the caller (it may be media for an adapter). */
@@ -78,5 +84,10 @@ function queryFilter(filters: unknown): QueryFilter | null {
   const node = parseFilter(filters)
   if (node === null) return null
   const condition = compileFilter(node, ident('metadata'))
-  return { condition, key: fragmentKey(condition) }
+  return { condition, key: fragmentKey(condition), indexed: containmentOnly(node) }
+}
+
+function containmentOnly(node: FilterNode): boolean {
+  if (node.kind === 'and') return node.children.every(containmentOnly)
+  return node.kind === 'eq'
 }

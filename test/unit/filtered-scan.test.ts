@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { Filter } from '../../src/index.js'
 import { filteredChoice, ruleScale } from '../../src/query/filtered-scan.js'
 import { checkQuery } from '../../src/query/query-options.js'
 import { planSearch, type ServerFeatures } from '../../src/query/plan.js'
@@ -64,6 +65,26 @@ test('where the index scan measured slower than an exact search of the whole tab
   assert.deepEqual(filteredChoice('hnsw', 0.1, slow), { exact: false, scale: 1 })
 })
 
+test('a filter the metadata index serves is exact where reading just its rows costs less than the scan', () => {
+  // An exact search reads 0.1% of the rows through the index: about 100 · 0.001 · 20 = 2 ms.
+  const indexed = { ...profile, points: [{ share: 0.001, scale: 2, recall: 0.96, ms: 5 }] }
+  assert.deepEqual(filteredChoice('hnsw', 0.001, indexed, true), { exact: true })
+  assert.equal(filteredChoice('hnsw', 0.001, indexed, false).exact, false, 'a full scan costs more')
+  // Where the filter matches many rows, reading them one by one costs more than the scan.
+  const dense = { ...profile, points: [{ share: 0.1, scale: 1, recall: 0.97, ms: 10 }] }
+  assert.equal(filteredChoice('hnsw', 0.1, dense, true).exact, false)
+})
+
+test('only $eq filters, alone or under $and, count as served by the metadata index', () => {
+  const indexed = (filters: Filter) => checkQuery({ data: [1, 2], filters }).filter?.indexed
+  assert.equal(indexed({ a: 1 }), true)
+  assert.equal(indexed({ $and: [{ a: { $eq: 1 } }, { b: 'x' }] }), true)
+  assert.equal(indexed({ a: { $lt: 1 } }), false)
+  assert.equal(indexed({ $or: [{ a: 1 }, { b: 2 }] }), false)
+  assert.equal(indexed({ $and: [{ a: 1 }, { b: { $in: [1, 2] } }] }), false)
+  assert.equal(indexed({ a: { $eq: { nested: true } } }), false, 'objects compare whole')
+})
+
 test('sparser than any share measured, the sparsest reached scale grows by the rule', () => {
   const reached = { points: [profile.points[0]!, profile.points[1]!], exactMs: 1000 }
   const choice = filteredChoice('hnsw', 0.001, reached)
@@ -113,7 +134,7 @@ const tuned: CurrentIndex = {
 const filteredPlan = (share: number, q: object = {}) =>
   planSearch(
     table,
-    checkQuery({ data: [1, 2], filters: { a: 1 }, ...q }),
+    checkQuery({ data: [1, 2], filters: { a: { $gt: 0 } }, ...q }),
     Buffer.alloc(12),
     tuned,
     owned,
@@ -142,7 +163,7 @@ test('a filtered HNSW scan may visit as many rows as twice the page needs at its
   const few = { ...tuned, note: null }
   const plan = planSearch(
     table,
-    checkQuery({ data: [1, 2], filters: { a: 1 }, limit: 20 }),
+    checkQuery({ data: [1, 2], filters: { a: { $gt: 0 } }, limit: 20 }),
     Buffer.alloc(12),
     few,
     owned,

@@ -5,7 +5,11 @@ import { selectivityEstimator } from '../../src/query/selectivity.js'
 import { fragmentKey, sql, type Fragment } from '../../src/sql/fragment.js'
 
 const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
-const filterOf = (condition: Fragment) => ({ condition, key: fragmentKey(condition) })
+const filterOf = (condition: Fragment) => ({
+  condition,
+  key: fragmentKey(condition),
+  indexed: true,
+})
 
 /** A database with `rows` rows, of which a sample of `sampled` holds `matched`. */
 function database(rows: number, matched: number, sampled: number) {
