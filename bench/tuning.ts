@@ -163,6 +163,7 @@ async function rawSql(
   try {
     const plan = await c.explain({ data: queries[0] as Float32Array, limit: 10, filters })
     const settings = /vecs settings: (.*)$/m.exec(plan)?.[1]?.split(', ') ?? []
+    const exact = plan.includes('vecs: exact search')
     for (const setting of settings) {
       const [name, value] = setting.split(' = ') as [string, string]
       await client.query('SELECT set_config($1, $2, false)', [name, value])
@@ -182,7 +183,8 @@ async function rawSql(
       let t = performance.now()
       await c.query({ data: q, limit: 10, filters })
       vecs.push(performance.now() - t)
-      const checked = checkQuery({ data: q, limit: 10, filters })
+      // An exact plan is its own statement (no index can serve its ORDER BY).
+      const checked = checkQuery({ data: q, limit: 10, filters, exact })
       const vec = vectorToBinary(toFloat32(q, 100))
       const { statement } = planSearch(table, checked, vec, { info, note: null }, features)
       t = performance.now()
