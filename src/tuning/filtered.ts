@@ -8,7 +8,7 @@ import type { TableRef } from '../sql/tables.js'
 import type { FilteredPoint, FilteredProfile } from '../vector-index/note.js'
 import { filteredScanTuples } from '../vector-index/args.js'
 import { searchSetting, type IndexInfo } from '../vector-index/read.js'
-import { nearest, tolerance, withoutSelf, type Hit, type TruthQuery } from './recall.js'
+import { nearest, recallOf, withoutSelf, type Hit, type TruthQuery } from './recall.js'
 import { findCheapest, summarize } from './search.js'
 
 /** The shares of the rows a stand-in filter matches, in 1024ths: about 10%, 1% and 0.1%. */
@@ -140,7 +140,7 @@ async function measureFilteredSetting(
     for (const q of truth) {
       const statement = filteredNearest(table, index, q.vec, parts, limit + 1)
       const hits = withoutSelf(await execute<Hit>(tx, statement), q.id, limit)
-      recalls.push(hits.filter((hit) => hit.value <= q.kth + tolerance(q.kth)).length / q.size)
+      recalls.push(recallOf(hits, q))
     }
     const ms = (performance.now() - started) / Math.max(1, truth.length)
     return { ...summarize(recalls), ms }

@@ -166,7 +166,7 @@ export async function measureSetting(
         q.id,
         limit,
       )
-      recalls.push(hits.filter((hit) => hit.value <= q.kth + tolerance(q.kth)).length / q.size)
+      recalls.push(recallOf(hits, q))
     }
     return {
       setting,
@@ -178,8 +178,15 @@ export async function measureSetting(
   }, settingsPrelude(settings))
 }
 
-/** Distances from the index and from exact search are one computation; allow for rounding only. */
-export const tolerance = (kth: number) => 1e-6 * Math.max(1, Math.abs(kth))
+/**
+ * The share of a query's exact neighbours that `hits` found: a hit counts if it is as close as the
+ * `limit`-th exact neighbour (distances from the index and from exact search are one computation;
+ * rounding only is allowed for).
+ */
+export function recallOf(hits: readonly Hit[], q: TruthQuery): number {
+  const reach = q.kth + 1e-6 * Math.max(1, Math.abs(q.kth))
+  return hits.filter((hit) => hit.value <= reach).length / q.size
+}
 
 /** The plain unfiltered nearest-neighbour statement, ids and distances (and vectors if asked). */
 function nearestQuery(
