@@ -40,7 +40,8 @@ async function settingInPlan(c: Collection, name: string, limit = 10): Promise<n
  */
 async function buildTuned(c: Collection, options: Parameters<Collection['createIndex']>[0]) {
   await c.createIndex(options)
-  if ((await c.stats()).tuning !== null) return
+  const { tuning, advice } = await c.stats()
+  if (tuning !== null && advice.length === 0) return
   assert.deepEqual(
     (await c.stats()).advice.map((a) => a.code),
     ['VECS_RETUNE_ADVISED'],
@@ -70,6 +71,11 @@ describeEachBackend('tuning to a target recall', (b) => {
       )
       assert.equal(await settingInPlan(c, 'hnsw.ef_search'), 40, 'fixed rules meanwhile')
       await c.tune({ onProgress: (p: IndexProgress) => phases.push(p.phase) })
+    } else if ((await c.stats()).tuning?.filtered?.complete === false) {
+      // Filtered queries did not all fit the budget: the build says so, and tune() measures them.
+      t.diagnostic('the build measured filtered queries in part; tune() measures them all')
+      assert.equal(withCode(warnings, 'VECS_RETUNE_ADVISED', c.name).length, 1)
+      await c.tune()
     } else {
       assert.deepEqual(withCode(warnings, 'VECS_RETUNE_ADVISED', c.name), [])
     }

@@ -74,7 +74,11 @@ export function formatFilteredTuning(t: IndexTuning): string {
       ? `${share}: exact (index ${s.recall.toFixed(3)})`
       : `${share}: ${shortSetting(t)} ${s.value} (recall ${s.recall.toFixed(3)}, ${formatMs(s.ms)})`
   })
-  return `${shares.join('; ')}; exact search ${formatMs(t.filtered.exactMs)}`
+  const measured = shares.length === 0 ? 'not measured' : shares.join('; ')
+  const rest = t.filtered.complete
+    ? ''
+    : '; sparser filters not measured at the build (run vecs tune)'
+  return `${measured}; exact search ${formatMs(t.filtered.exactMs)}${rest}`
 }
 
 /** `ef_search` or `probes`, as `vecs query` and `vecs bench` name them. */

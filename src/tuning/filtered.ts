@@ -9,6 +9,7 @@ import type { FilteredPoint, FilteredProfile } from '../vector-index/note.js'
 import { filteredScanTuples } from '../vector-index/args.js'
 import { searchSetting, type IndexInfo } from '../vector-index/read.js'
 import { nearest, recallOf, withoutSelf, type Hit, type TruthQuery } from './recall.js'
+import { Clock, OverBudget } from './clock.js'
 import { findCheapest, summarize } from './search.js'
 
 /** The shares of the rows a stand-in filter matches, in 1024ths: about 10%, 1% and 0.1%. */
@@ -27,16 +28,32 @@ export interface FilteredPlan {
   readonly limit: number
   /** Mean time of an exact search of the whole table, as measured for the unfiltered tuning. */
   readonly exactMs: number
+  /** Mean time of an unfiltered query at `setting`: what the first measurement is predicted from. */
+  readonly settingMs: number
+  /** The `performance.now()` by which a build's tuning must end; null for `tune()`. */
+  readonly deadline: number | null
+}
+
+/** The shares (in 1024ths) worth measuring on a collection of `rows`, the commonest first. */
+export function measurableShares(rows: number, limit: number): number[] {
+  return SHARES.filter((parts) => {
+    const matching = (parts / STAND_IN_PARTS) * rows
+    return matching >= MIN_PAGES * limit && matching <= MAX_ROWS
+  })
 }
 
 /**
  * Measures filtered queries on the index at a stand-in filter matching about 10%, 1% and 0.1% of
- * the rows (each where the collection has enough of them): exact answers from a copy of just those
- * rows, then the query vecs sends for a filter (an iterative scan, re-sorted) at the tuned setting,
- * twice it, four times it… up to pgvector's ceiling, until the mean recall reaches the aim (a
- * sample of 100 queries: its margin would ask a filtered query for nearly every neighbour). The query
+ * the rows (each where the collection has enough of them), the commonest first: exact answers
+ * from a copy of just those rows, then the query vecs sends for a filter (an iterative scan,
+ * re-sorted) from the setting the commoner share needed (the tuned one at first), twice it, four
+ * times it… up to pgvector's ceiling, until the mean recall reaches the aim (a sample of 100
+ * queries: its margin would ask a filtered query for nearly every neighbour). A sparser filter
+ * scans further for the same recall, so the search stops where a share reaches the aim at no
+ * setting, or only slower than an exact search: sparser shares would run exact too. The query
  * planner may choose otherwise than the index at some setting: that plan is measured, as users
- * would get it.
+ * would get it. A build's tuning stops before a measurement that would end past its deadline; the
+ * profile then says it is incomplete.
  */
 export async function measureFiltered(
   db: Backend,
@@ -48,17 +65,29 @@ export async function measureFiltered(
   report: (phase: string) => void,
 ): Promise<FilteredProfile | null> {
   const points: FilteredPoint[] = []
-  for (const parts of SHARES) {
-    const share = parts / STAND_IN_PARTS
-    const matching = share * rows
-    if (matching < MIN_PAGES * plan.limit || matching > MAX_ROWS) continue
-    report(`exact search, filter matching ${percent(share)}`)
-    const truth = await standInTruth(db, table, index, parts, plan.limit, queries)
-    if (truth.length === 0) continue
-    points.push(await scaleFor(db, table, index, parts, truth, plan, report))
+  const clock = new Clock(plan.deadline, plan.settingMs / Math.max(1, plan.setting))
+  let from = plan.setting
+  try {
+    for (const parts of measurableShares(rows, plan.limit)) {
+      const share = parts / STAND_IN_PARTS
+      clock.before(queries.length * plan.exactMs * share * TRUTH_OVERHEAD)
+      report(`exact search, filter matching ${percent(share)}`)
+      const truth = await standInTruth(db, table, index, parts, plan.limit, queries)
+      if (truth.length === 0) continue
+      const point = await scaleFor(db, table, index, parts, truth, { ...plan, from }, clock, report)
+      points.push(point)
+      if (point.scale === null) break
+      from = Math.round(plan.setting * point.scale)
+    }
+  } catch (error) {
+    if (!(error instanceof OverBudget)) throw error
+    return { points, exactMs: plan.exactMs, complete: false }
   }
-  return points.length === 0 ? null : { points, exactMs: plan.exactMs }
+  return points.length === 0 ? null : { points, exactMs: plan.exactMs, complete: true }
 }
+
+/** Copying a share's rows and ranking them costs about this many times ranking them in place. */
+const TRUTH_OVERHEAD = 2
 
 /** The exact neighbours of each query among the rows the stand-in filter picks. */
 async function standInTruth(
@@ -87,9 +116,9 @@ async function standInTruth(
 }
 
 /**
- * The cheapest setting from the tuned one up to the ceiling whose mean recall reaches the aim
- * (see `findCheapest`), as a multiple of the tuned setting; or, where none does, the recall and
- * time at the ceiling.
+ * The cheapest setting from `from` up to the ceiling whose mean recall reaches the aim (see
+ * `findCheapest`), as a multiple of the tuned setting; or, where none does (or none before the
+ * index scan takes longer than an exact search), the recall and time at the last setting tried.
  */
 async function scaleFor(
   db: Backend,
@@ -97,22 +126,26 @@ async function scaleFor(
   index: IndexInfo,
   parts: number,
   truth: readonly TruthQuery[],
-  plan: FilteredPlan,
+  plan: FilteredPlan & { readonly from: number },
+  clock: Clock,
   report: (phase: string) => void,
 ): Promise<FilteredPoint> {
   const share = parts / STAND_IN_PARTS
   const found = await findCheapest(
-    { from: plan.setting, to: plan.ceiling },
+    { from: plan.from, to: plan.ceiling },
     plan.aim,
     async (setting) => {
+      clock.beforeSetting(setting, share, truth.length)
       report(
         `measuring ${searchSetting(index.method)} ${setting}, filter matching ${percent(share)}`,
       )
       const m = await measureFilteredSetting(db, table, index, parts, truth, setting, plan.limit)
+      clock.measured(setting, share, m.ms)
       // Whatever plan the planner chose is measured: users' filtered queries get the same.
       return { setting, forceIndex: false, usedIndex: true, ...m }
     },
     (m) => m.recall,
+    (m) => m.ms > plan.exactMs,
   )
   const { setting, recall, ms } = found.best
   return { share, scale: found.reached ? setting / plan.setting : null, recall, ms }

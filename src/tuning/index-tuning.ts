@@ -13,7 +13,8 @@ const BUILD_BUDGET_FLOOR_MS = 2000
 
 /**
  * Tunes an index just built to the plan's target, within the build's budget; over it, notes in
- * the index that tuning is advised and warns `VECS_RETUNE_ADVISED`. The index as it now stands.
+ * the index that tuning is advised and warns `VECS_RETUNE_ADVISED` (as where filtered queries
+ * were measured only in part). The index as it now stands.
  */
 export async function tuneAfterBuild(
   db: Backend,
@@ -31,7 +32,17 @@ export async function tuneAfterBuild(
     table.dimension,
   )
   const outcome = await tuneIndex(db, table, built, tunePlan, budgetMs, iterativeScans)
-  if ('tuned' in outcome) return outcome.tuned
+  if ('tuned' in outcome) {
+    // Tuned, though perhaps without every filtered share: then tune() is advised.
+    const partly = retuneAdvice(
+      table.name,
+      outcome.tuned.note?.tuning?.rows ?? 0,
+      outcome.tuned,
+      false,
+    )
+    if (partly !== null) warnAdvice(partly)
+    return outcome.tuned
+  }
   if (outcome.skipped === 'replaced') return (await readIndex(db, table)) ?? built
   if (outcome.skipped === 'few rows') return built
   const marked = await rewriteNote(db, table, built, outcome.rows, (note) => ({

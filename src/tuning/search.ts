@@ -38,13 +38,16 @@ export interface Found {
  * with the setting): users then get exact results at the scan's cost. There the setting is
  * measured again with the index forced, and the faster of the two plans is kept; a setting served
  * by a scan reaches any target, so the search ends there. A setting passes where `judged` (the
- * recall less its sampling margin, unless told otherwise) reaches the target.
+ * recall less its sampling margin, unless told otherwise) reaches the target. A setting that misses
+ and is `hopeless` (e.g. already slower than another plan) ends the search unreached: larger ones
+ only cost more.
  */
 export async function findCheapest(
   range: SearchRange,
   target: number,
   measure: (setting: number, forceIndex: boolean) => Promise<Measured>,
   judged: (m: Measured) => number = (m) => m.lowerBound,
+  hopeless: (m: Measured) => boolean = () => false,
 ): Promise<Found> {
   const tried: Measured[] = []
   const at = async (setting: number) => {
@@ -65,7 +68,7 @@ export async function findCheapest(
       break
     }
     missed = m
-    if (setting >= range.to) break
+    if (setting >= range.to || hopeless(m)) break
   }
   if (passed === null) {
     const best = tried.reduce((a, b) => (b.recall > a.recall ? b : a))

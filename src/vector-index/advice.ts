@@ -19,7 +19,8 @@ export type Advice =
  * - IVFFlat lists fit the rows they were trained on: past twice those rows, recall drops;
  * - IVFFlat trained on fewer than 10 rows a list clusters badly;
  * - a tuning holds for about the rows it was measured on: past 1.5 times those (or under half),
- *   measure again; a build that skipped tuning for its cost asks for `tune()`;
+ *   measure again; a build that skipped tuning (or its filtered part) for its cost asks for
+ *   `tune()`;
  * - a tuning that could not reach its target: the index's arguments cap recall, rebuild.
  * These rules need what vecs keeps in the index's comment (rows at build, the tuning).
  */
@@ -46,7 +47,17 @@ export function retuneAdvice(
       'cost more than a quarter of the build): queries use fixed rules. Run collection.tune().'
     return { code: 'VECS_RETUNE_ADVISED', rows: Math.round(rows), tunedRows: null, message }
   }
-  if (rows <= RETUNE_GROWTH * tuning.rows && rows >= tuning.rows / 2) return null
+  if (rows <= RETUNE_GROWTH * tuning.rows && rows >= tuning.rows / 2) {
+    if (tuning.filtered?.complete !== false) return null
+    const measured = tuning.filtered.points.map((p) => `${Number((100 * p.share).toPrecision(2))}%`)
+    const message =
+      `The vector index of "${name}" was tuned when it was built, but filtered queries were ` +
+      (measured.length === 0
+        ? 'not measured'
+        : `measured only for filters matching ${measured.join(', ')} of the rows`) +
+      ' within its budget (a quarter of the build): sparser filters scan by a fixed rule. Run collection.tune().'
+    return { code: 'VECS_RETUNE_ADVISED', rows: Math.round(rows), tunedRows: tuning.rows, message }
+  }
   const now = estimated ? `about ${Math.round(rows)}` : String(rows)
   const message =
     `Collection "${name}" has ${now} rows; its index was tuned on ${tuning.rows} ` +

@@ -48,6 +48,11 @@ export interface FilteredProfile {
    * search filtered by a condition no index serves costs.
    */
   readonly exactMs: number
+  /**
+   * False where a build's tuning ran out of its budget before every share was measured (the
+   * points are those it measured; `tune()` measures the rest).
+   */
+  readonly complete: boolean
 }
 
 export interface FilteredPoint {
@@ -73,21 +78,31 @@ export function formatBuildNote(note: BuildNote): string {
   )
 }
 
-/** `filtered=0.1:2:0.9612:13.20,0.01:x:0.9120:40.10 exact_ms=112.50` (x: no setting reached it). */
+/**
+ * `filtered=0.1:2:0.9612:13.20,0.01:x:0.9120:40.10 exact_ms=112.50` (x: no setting reached it);
+ * `filtered=-` where none was measured, and ` filtered_partial=yes` where shares were left out.
+ */
 function formatFiltered(f: FilteredProfile): string {
   const points = f.points.map(
     (p) =>
       `${Number(p.share.toPrecision(3))}:${p.scale === null ? 'x' : Number(p.scale.toFixed(3))}:${p.recall.toFixed(4)}:${p.ms.toFixed(2)}`,
   )
-  return `filtered=${points.join(',')} exact_ms=${f.exactMs.toFixed(2)}`
+  const measured = points.length === 0 ? '-' : points.join(',')
+  return (
+    `filtered=${measured} exact_ms=${f.exactMs.toFixed(2)}` +
+    (f.complete ? '' : ' filtered_partial=yes')
+  )
 }
 
 function parseFiltered(
   points: string | undefined,
   exact: string | undefined,
+  partial: string | undefined,
 ): FilteredProfile | undefined {
   const exactMs = Number(exact)
   if (points === undefined || !(exactMs >= 0)) return undefined
+  const complete = partial !== 'yes'
+  if (points === '-') return { points: [], exactMs, complete }
   const parsed: FilteredPoint[] = []
   for (const point of points.split(',')) {
     const fields = /^([\d.e-]+):([\d.]+|x):([\d.]+):([\d.]+)$/.exec(point)
@@ -102,7 +117,7 @@ function parseFiltered(
       return undefined
     parsed.push({ share, scale, recall, ms })
   }
-  return { points: parsed, exactMs }
+  return { points: parsed, exactMs, complete }
 }
 
 /** Reads a note written by `formatBuildNote`; null for any other comment (or none). */
@@ -134,7 +149,11 @@ function parseTuning(text: string): Tuning | null {
   if (target == null || recall == null || (reached !== 'yes' && reached !== 'no')) return null
   if (at === undefined || Number.isNaN(Date.parse(at))) return null
   const forceIndex = fields.get('force_index') === 'yes'
-  const filtered = parseFiltered(fields.get('filtered'), fields.get('exact_ms'))
+  const filtered = parseFiltered(
+    fields.get('filtered'),
+    fields.get('exact_ms'),
+    fields.get('filtered_partial'),
+  )
   return {
     setting,
     forceIndex,

@@ -99,11 +99,14 @@ export interface IndexTuning {
    * matching a share of the rows: for each share, the setting that reached it (null: none up to
    * pgvector's ceiling did, so filters that sparse run as exact searches), its mean recall and
    * query time; and the time of an exact filtered search that reads the whole table. Null where
-   * the collection was too small or pgvector too old (before 0.8) to measure.
+   * the collection was too small or pgvector too old (before 0.8) to measure. `complete` is false
+   * where a build's tuning ran out of its budget first: the shares left out scan by rule until
+   * `tune()` measures them (vecs advises it).
    */
   filtered: {
     shares: { share: number; value: number | null; recall: number; ms: number }[]
     exactMs: number
+    complete: boolean
   } | null
 }
 
@@ -138,6 +141,7 @@ export function tuningOf(index: CurrentIndex | null): IndexTuning | null {
               ms: p.ms,
             })),
             exactMs: t.filtered.exactMs,
+            complete: t.filtered.complete,
           },
   }
 }

@@ -11,6 +11,7 @@ import {
   type Tuning,
 } from '../../src/vector-index/note.js'
 import type { CurrentIndex } from '../../src/vector-index/read.js'
+import { adviseIndex } from '../../src/vector-index/advice.js'
 
 // As tuning measures it: 10% reached at the tuned setting, 1% at four times it, 0.1% at none.
 const profile: FilteredProfile = {
@@ -20,6 +21,7 @@ const profile: FilteredProfile = {
     { share: 0.001, scale: null, recall: 0.9, ms: 5 },
   ],
   exactMs: 100,
+  complete: true,
 }
 
 test('without a filter estimate, or at half the rows or more, a filtered query scans as an unfiltered one', () => {
@@ -86,7 +88,7 @@ test('only $eq filters, alone or under $and, count as served by the metadata ind
 })
 
 test('sparser than any share measured, the sparsest reached scale grows by the rule', () => {
-  const reached = { points: [profile.points[0]!, profile.points[1]!], exactMs: 1000 }
+  const reached = { ...profile, points: [profile.points[0]!, profile.points[1]!], exactMs: 1000 }
   const choice = filteredChoice('hnsw', 0.001, reached)
   const expected = (4 * ruleScale('hnsw', 0.001)) / ruleScale('hnsw', 0.01)
   assert.ok(!choice.exact && Math.abs(choice.scale - expected) < 1e-9)
@@ -113,13 +115,27 @@ test('the filtered profile is kept in the index note and read back', () => {
     ...note,
     tuning: {
       ...tuning,
-      filtered: { points: [{ share: 0.1, scale: 1.375, recall: 0.96, ms: 3 }], exactMs: 9 },
+      filtered: {
+        points: [{ share: 0.1, scale: 1.375, recall: 0.96, ms: 3 }],
+        exactMs: 9,
+        complete: true,
+      },
     },
   }
   assert.deepEqual(parseBuildNote(formatBuildNote(fractional)), fractional)
   // A note from before filtered queries were measured reads as before.
   const plain = { rows: 100_000, autoLists: false, tuning }
   assert.deepEqual(parseBuildNote(formatBuildNote(plain)), plain)
+  // A build's tuning that ran out of budget keeps what it measured, and says so.
+  for (const points of [[profile.points[0]!], []]) {
+    const partial = {
+      ...note,
+      tuning: { ...tuning, filtered: { points, exactMs: 100, complete: false } },
+    }
+    const written = formatBuildNote(partial)
+    assert.match(written, / filtered_partial=yes$/)
+    assert.deepEqual(parseBuildNote(written), partial)
+  }
   // A damaged profile is dropped, the tuning kept.
   const damaged = text.replace('0.01:4:', '0.01:-4:')
   assert.deepEqual(parseBuildNote(damaged), plain)
@@ -170,4 +186,23 @@ test('a filtered HNSW scan may visit as many rows as twice the page needs at its
     0.0005,
   )
   assert.equal(plan.search['hnsw.max_scan_tuples'], '80000')
+})
+
+test('a tuning whose filtered part ran out of the build’s budget advises tune(), naming what was measured', () => {
+  const partly = (points: FilteredProfile['points']): CurrentIndex => ({
+    ...tuned,
+    note: {
+      rows: 100_000,
+      autoLists: false,
+      tuning: { ...tuning, filtered: { points, exactMs: 100, complete: false } },
+    },
+  })
+  const [advice] = adviseIndex('docs', 100_000, partly([profile.points[0]!]))
+  assert.equal(advice?.code, 'VECS_RETUNE_ADVISED')
+  assert.match(advice?.message ?? '', /measured only for filters matching 10% of the rows/)
+  assert.match(
+    adviseIndex('docs', 100_000, partly([]))[0]?.message ?? '',
+    /filtered queries were not measured/,
+  )
+  assert.deepEqual(adviseIndex('docs', 100_000, tuned), [], 'a complete profile needs nothing')
 })
