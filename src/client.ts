@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { randomBytes } from 'node:crypto'
 import { Adapter } from './adapter/adapter.js'
 import type { Backend, BackendKind } from './backend/backend.js'
@@ -20,15 +21,15 @@ import { checkDimension, checkVectorType } from './vector.js'
 /** Options of `getOrCreateCollection`. */
 export interface CollectionOptions<M = Vector> {
   /** Vector dimension, 1..16000. Needed to create a collection unless the adapter exports one. */
-  dimension?: number
+  dimension?: number | undefined
   /** `'vector'` (float32, default) or `'halfvec'` (float16: half the storage, indexable up to 4000 dims). */
-  type?: VectorType
+  type?: VectorType | undefined
   /**
    * A pipeline that turns media `M` into vectors, run by `upsert` and `query`. Its last
    * dimension-exporting step sets the dimension, which must agree with `dimension` and with an
    * existing collection (`MismatchedDimension`).
    */
-  adapter?: Adapter<M>
+  adapter?: Adapter<M> | undefined
 }
 
 /** A connection to one database: creates, lists and deletes collections. */
@@ -148,8 +149,8 @@ export class Client implements AsyncDisposable {
 }
 
 function collectionShape(options: CollectionOptions<unknown>): {
-  dimension?: number
-  type?: VectorType
+  dimension?: number | undefined
+  type?: VectorType | undefined
 } {
   if (options.adapter !== undefined && !(options.adapter instanceof Adapter)) {
     throw new ArgError('adapter must be an Adapter: new Adapter([step, …])')

@@ -14,13 +14,13 @@ import { createSchema, createVectorExtension } from './sql/tables.js'
 /** Options of `createClient`. Server options are passed to node-postgres' pool. */
 export interface ClientOptions extends PgOptions {
   /** The schema collections live in. Default `'vecs'`, as in Python vecs. */
-  schema?: string
+  schema?: string | undefined
   /**
    * For `{ pool }` and `{ pglite }`: promise that no session on it sets `hnsw.ef_search` or
    * `ivfflat.probes` itself, so a query that needs just the default sends one statement instead of
    * a transaction. Always so for connections vecs opens itself.
    */
-  assumeDefaultSettings?: boolean
+  assumeDefaultSettings?: boolean | undefined
 }
 
 /**

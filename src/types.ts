@@ -18,7 +18,7 @@ export type RecordTuple<M = Vector> = readonly [id: string, vector: M, metadata?
 export interface RecordObject<M = Vector> {
   readonly id: string
   readonly vector: M
-  readonly metadata?: Metadata
+  readonly metadata?: Metadata | undefined
 }
 
 /** One record for `upsert`: a tuple or an object. */
@@ -68,12 +68,12 @@ export const IndexMethod = {
 /** Options of `collection.upsert`. */
 export interface UpsertOptions {
   /** Pass raw vectors past the collection's adapter. */
-  skipAdapter?: boolean
+  skipAdapter?: boolean | undefined
   /**
    * Called after each batch is written (inside the call's transaction) with the rows written so
    * far. If it throws, the upsert rejects with that error and writes nothing.
    */
-  onProgress?: (rowsWritten: number) => void
+  onProgress?: ((rowsWritten: number) => void) | undefined
 }
 
 /** Options of `collection.query`. */
@@ -81,28 +81,28 @@ export interface QueryOptions<M = Vector> {
   /** The query vector (or media for the collection's adapter). */
   data: M
   /** How many rows, 1..1000. Default 10. */
-  limit?: number
+  limit?: number | undefined
   /** Metadata filter, see the filter grammar. */
-  filters?: Filter
+  filters?: Filter | undefined
   /** Distance measure. Default `cosine_distance`. */
-  measure?: Measure
+  measure?: Measure | undefined
   /** Add the distance as `value`. */
-  includeValue?: boolean
+  includeValue?: boolean | undefined
   /** Add the metadata. */
-  includeMetadata?: boolean
+  includeMetadata?: boolean | undefined
   /** Add the stored vector. */
-  includeVector?: boolean
+  includeVector?: boolean | undefined
   /** IVFFlat lists to probe for this query only. Default: about sqrt(lists) of the current index. */
-  probes?: number
+  probes?: number | undefined
   /** HNSW candidate list size for this query only, 1..1000. Default: max(40, limit). */
-  efSearch?: number
+  efSearch?: number | undefined
   /** Pass a raw vector past the collection's adapter. */
-  skipAdapter?: boolean
+  skipAdapter?: boolean | undefined
   /**
    * Rank every (matching) row, never through the vector index: the exact answer an approximate
    * index is measured against. Default false.
    */
-  exact?: boolean
+  exact?: boolean | undefined
 }
 
 /** A query result row when an include flag is set. */

@@ -13,7 +13,7 @@ export interface MarkdownChunkerOptions {
   /** Pass query text through whole instead of chunking it (a query must adapt to one vector). */
   skipDuringQuery: boolean
   /** Split sections longer than this many space-separated tokens into several chunks. Default: no limit. */
-  maxTokens?: number
+  maxTokens?: number | undefined
 }
 
 /**

@@ -13,9 +13,9 @@ import {
 /** Options of `TextEmbedding`. */
 export interface TextEmbeddingOptions {
   /** The model. Default `'universal-sentence-encoder-lite'` (512 dimensions, English). */
-  model?: TextEmbeddingModel
+  model?: TextEmbeddingModel | undefined
   /** Texts embedded together, 1..1024. Default 32. */
-  batchSize?: number
+  batchSize?: number | undefined
 }
 
 const MAX_BATCH_SIZE = 1024

@@ -72,11 +72,16 @@ export interface PgPoolLike extends ErrorEvents {
   end(): Promise<void>
 }
 
+/** What node-postgres runs in place of a statement (typed here without Node's own types). */
+export interface Submittable {
+  submit(connection: unknown): void
+}
+
 /** The members of a node-postgres client that vecs calls. */
 export interface PgClientLike extends ErrorEvents {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   /** A submittable such as pg-copy-streams' COPY stream: node-postgres returns it, running. */
-  query<S extends NodeJS.WritableStream>(submittable: S): S
+  query<S extends Submittable>(submittable: S): S
   release?(err?: Error | boolean): void
 }
 

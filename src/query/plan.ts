@@ -68,7 +68,7 @@ export interface ServerFeatures {
 export function planSearch(
   table: TableRef,
   q: CheckedQuery,
-  vec: Buffer,
+  vec: Uint8Array,
   index: CurrentIndex | null,
   features: ServerFeatures,
   share: number | null = null,

@@ -13,7 +13,7 @@ import { tableIdent, vectorParam, type TableRef } from './tables.js'
 
 /** What a nearest-neighbour query selects and how. */
 export interface NearestQuery {
-  readonly vec: Buffer
+  readonly vec: Uint8Array
   readonly measure: Measure
   readonly limit: number
   readonly where: Fragment | null

@@ -6,7 +6,7 @@ import { tableIdent, vectorParam, type TableRef } from './tables.js'
 /** A record ready for SQL: vector in pgvector's binary form, metadata as JSON text. */
 export interface EncodedRow {
   readonly id: string
-  readonly vec: Buffer
+  readonly vec: Uint8Array
   readonly metadata: string
 }
 

@@ -85,6 +85,6 @@ function columnType(t: TableRef): Fragment {
  * A vector parameter. The Buffer is bound in binary and read by `vector_recv`; a halfvec collection
  * converts it on the server, so the expression's type matches the column and its index.
  */
-export function vectorParam(t: TableRef, vec: Buffer): Fragment {
+export function vectorParam(t: TableRef, vec: Uint8Array): Fragment {
   return t.type === 'halfvec' ? sql`${vec}::vector::halfvec` : sql`${vec}::vector`
 }

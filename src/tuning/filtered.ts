@@ -183,7 +183,7 @@ async function measureFilteredSetting(
 function filteredNearest(
   table: TableRef,
   index: IndexInfo,
-  vec: Buffer,
+  vec: Uint8Array,
   parts: number,
   limit: number,
 ) {

@@ -19,7 +19,7 @@ import { summarize, type Measured } from './search.js'
  */
 export interface TruthQuery {
   readonly id: string
-  readonly vec: Buffer
+  readonly vec: Uint8Array
   /** Distance of the `limit`-th exact neighbour: an approximate hit counts if it is this close. */
   readonly kth: number
   /** How many neighbours the page can hold (fewer than `limit` in a tiny collection). */
@@ -31,7 +31,7 @@ export interface SampleQuery {
   readonly id: string
   readonly vector: Float32Array
   /** The same, as the statement binds it. */
-  readonly vec: Buffer
+  readonly vec: Uint8Array
 }
 
 function sampleQuery(id: string, vector: Float32Array): SampleQuery {
@@ -192,7 +192,7 @@ export function recallOf(hits: readonly Hit[], q: TruthQuery): number {
 function nearestQuery(
   table: TableRef,
   measure: Measure,
-  vec: Buffer,
+  vec: Uint8Array,
   limit: number,
   includeVector = false,
 ) {
@@ -213,7 +213,7 @@ export async function nearest(
   tx: Queryable,
   table: TableRef,
   measure: Measure,
-  vec: Buffer,
+  vec: Uint8Array,
   limit: number,
 ): Promise<Hit[]> {
   return execute<Hit>(tx, nearestQuery(table, measure, vec, limit))

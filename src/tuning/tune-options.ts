@@ -8,16 +8,16 @@ import type { IndexProgress } from '../vector-index/progress.js'
 /** Options of `collection.tune`. */
 export interface TuneOptions {
   /** The recall@limit to reach, above 0 and below 1. Default 0.95. */
-  targetRecall?: number
+  targetRecall?: number | undefined
   /**
    * How many queries to make from the collection's own rows (default 200), or the queries
    * themselves: vectors like those your users send, the most faithful measure.
    */
-  queries?: number | readonly Vector[]
+  queries?: number | readonly Vector[] | undefined
   /** The page size to tune for (larger pages scale the setting up). Default 10. */
-  limit?: number
+  limit?: number | undefined
   /** Tuning progress: sampling, exact search (percent), each setting measured. */
-  onProgress?: (progress: IndexProgress) => void
+  onProgress?: ((progress: IndexProgress) => void) | undefined
 }
 
 export interface TunePlan {

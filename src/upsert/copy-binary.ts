@@ -30,7 +30,8 @@ function copyTuple(row: EncodedRow, seq: number | null): Buffer {
   at = out.writeInt32BE(id.length, at)
   at += id.copy(out, at)
   at = out.writeInt32BE(row.vec.length, at)
-  at += row.vec.copy(out, at)
+  out.set(row.vec, at)
+  at += row.vec.length
   at = out.writeInt32BE(1 + metadata.length, at)
   at = out.writeUInt8(1, at)
   metadata.copy(out, at)

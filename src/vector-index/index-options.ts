@@ -10,31 +10,31 @@ import type { CurrentIndex } from './read.js'
 /** Options of `collection.createIndex`. */
 export interface CreateIndexOptions {
   /** `auto` (HNSW), `hnsw` or `ivfflat`. Default `auto`. */
-  method?: IndexMethod
+  method?: IndexMethod | undefined
   /** The distance the index serves. Default `cosine_distance`. */
-  measure?: Measure
+  measure?: Measure | undefined
   /** `IndexArgsHNSW({...})` or `IndexArgsIVFFlat({...})`, matching `method`. Not with `auto`. */
-  indexArguments?: IndexArgs
+  indexArguments?: IndexArgs | undefined
   /** Replace an existing vector index (default true); false with an index present → ArgError. */
-  replace?: boolean
+  replace?: boolean | undefined
   /**
    * Server: build with CREATE INDEX CONCURRENTLY, so writes go on during the build (then drop the
    * old index). PGlite has one session and builds normally.
    */
-  concurrently?: boolean
+  concurrently?: boolean | undefined
   /** Build progress: the server's phase and percent (PGlite: the start and the end of the build). */
-  onProgress?: (progress: IndexProgress) => void
+  onProgress?: ((progress: IndexProgress) => void) | undefined
   /**
    * The most `maintenance_work_mem` vecs may set for the build, as bytes or `'512MB'`/`'2GB'`.
    * Default 2GB. vecs asks for what its estimate of the build needs, never more than this.
    */
-  maxMaintenanceWorkMem?: number | string
+  maxMaintenanceWorkMem?: number | string | undefined
   /**
    * The recall@10 the index is tuned to after the build (see `collection.tune()`), while measuring
    * costs at most a quarter of the build's time (or two seconds); beyond that the build warns
    * `VECS_RETUNE_ADVISED` and queries keep fixed rules. Default 0.95; null: fixed rules, no tuning.
    */
-  targetRecall?: number | null
+  targetRecall?: number | null | undefined
 }
 
 /** What a build needs, checked: a concrete method, a measure it supports, arguments or null for defaults. */

@@ -1,0 +1,64 @@
+/**
+ * A user's project, as strict as TypeScript allows: `exactOptionalPropertyTypes`, no `@types/node`
+ * (`types: []`, TypeScript 6 and later's default), vecs' declarations checked (`skipLibCheck`
+ * off). test/types.test.ts compiles it against the built package with TypeScript 7 and 5.9; each
+ * `@ts-expect-error` fails that compile if vecs' types stop rejecting the line under it.
+ */
+import {
+  ArgError,
+  createClient,
+  IndexArgsHNSW,
+  type Collection,
+  type CreateIndexOptions,
+  type IndexTuning,
+  type QueryOptions,
+  type QueryResult,
+} from 'vecs'
+
+declare const maybeNumber: number | undefined
+declare const maybeBoolean: boolean | undefined
+
+export async function quickstart(): Promise<void> {
+  await using vx = await createClient(undefined, { schema: undefined })
+  const docs: Collection = await vx.getOrCreateCollection('docs', { dimension: 3, type: undefined })
+  await docs.upsert([['a', [1, 2, 3], { year: 2024 }]], { onProgress: undefined })
+  await docs.upsert([{ id: 'b', vector: [1, 2, 3] }])
+
+  // Optional settings may be passed as a variable that may be undefined.
+  const ids: string[] = await docs.query({
+    data: [1, 2, 3],
+    limit: maybeNumber,
+    efSearch: maybeNumber,
+  })
+  const rows: QueryResult[] = await docs.query({ data: [1, 2, 3], includeValue: true })
+  const options: QueryOptions<number[]> = {
+    data: [1, 2, 3],
+    probes: maybeNumber,
+    exact: maybeBoolean,
+  }
+  await docs.query(options)
+  const index: CreateIndexOptions = {
+    method: 'hnsw',
+    indexArguments: IndexArgsHNSW({ m: 16 }),
+    targetRecall: maybeNumber,
+  }
+  await docs.createIndex(index)
+  const tuning: IndexTuning = await docs.tune({ targetRecall: 0.95, queries: maybeNumber })
+  const share: number | undefined = tuning.filtered?.shares[0]?.share
+  console.log(ids, rows, share)
+
+  // @ts-expect-error: a limit is a number
+  await docs.query({ data: [1, 2, 3], limit: '5' })
+  // @ts-expect-error: the query vector is required
+  await docs.query({ limit: 5 })
+  // @ts-expect-error: an unknown method
+  await docs.createIndex({ method: 'flat' })
+  // @ts-expect-error: a record is an id, a vector and metadata
+  await docs.upsert([[1, [1, 2, 3]]])
+
+  try {
+    await docs.fetch(['a'])
+  } catch (error) {
+    if (error instanceof ArgError) console.log(error.code)
+  }
+}
