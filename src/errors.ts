@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'VECS_CONNECTION_LOST',
   'VECS_STORAGE_FULL',
   'VECS_DATABASE_DAMAGED',
+  'VECS_CONNECTION_REJECTED',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -103,4 +104,13 @@ export class StorageFull extends VecsError {
  */
 export class DatabaseDamaged extends VecsError {
   override readonly code: ErrorCode = 'VECS_DATABASE_DAMAGED'
+}
+
+/**
+ * The server would not open a session: a wrong or missing password, a user or database it does
+ * not know, or no pg_hba.conf entry for this client. Retrying does not help: fix the connection
+ * string (or the server's access rules). The driver's error is the `cause`.
+ */
+export class ConnectionRejected extends VecsError {
+  override readonly code: ErrorCode = 'VECS_CONNECTION_REJECTED'
 }

@@ -28,6 +28,7 @@ export {
   DatabaseLocked,
   UnrepresentableValue,
   ConnectionLost,
+  ConnectionRejected,
   StorageFull,
   DatabaseDamaged,
   ERROR_CODES,

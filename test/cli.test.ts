@@ -121,6 +121,33 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     }
   })
 
+  test('an input that cannot be read: one line saying why, exit code 2, nothing written', async (t) => {
+    const { run, dir } = await workspace(t)
+    const path = (name: string) => join(dir, name)
+    await writeFile(path('ok.f32'), Buffer.alloc(8))
+    const cases: [string[], string][] = [
+      [['import', 'c', path('missing.jsonl')], `the input ${path('missing.jsonl')}: no such file`],
+      [['import', 'c', dir, '--format', 'jsonl'], `the input ${dir}: it is a directory`],
+      [
+        ['import', 'c', path('ok.f32'), '--dim', '2', '--ids', path('nowhere.txt')],
+        `--ids ${path('nowhere.txt')}: no such file`,
+      ],
+    ]
+    if (process.getuid?.() !== 0) {
+      await writeFile(path('locked.jsonl'), '{"id": "a", "vector": [1, 2]}\n', { mode: 0 })
+      cases.push([
+        ['import', 'c', path('locked.jsonl')],
+        `the input ${path('locked.jsonl')}: permission denied`,
+      ])
+    } else t.diagnostic('running as root, which reads any file: no permission case')
+    for (const [args, reason] of cases) {
+      const r = await run(...args)
+      assert.equal(r.code, EXIT_CODES.VECS_USAGE, `${args.join(' ')}: ${r.stderr}`)
+      assert.equal(r.stderr.trim(), `vecs: cannot read ${reason}`)
+    }
+    assert.match((await run('list')).stdout, /^no collections in /, 'no collection was created')
+  })
+
   test('create, list, and the exit code of an existing or missing collection', async (t) => {
     const { run } = await workspace(t)
     assert.equal((await run('create', 'made', '--dim', '3', '--type', 'halfvec')).code, 0)

@@ -1,4 +1,10 @@
-import { ConnectionLost, DatabaseDamaged, StorageFull, VecsError } from '../errors.js'
+import {
+  ConnectionLost,
+  ConnectionRejected,
+  DatabaseDamaged,
+  StorageFull,
+  VecsError,
+} from '../errors.js'
 
 /**
  * A driver error that says the connection, the disk or the database files failed, as the
@@ -12,6 +18,13 @@ export function typedDriverError(error: unknown): unknown {
   if (isRefused(error)) {
     return new ConnectionLost(
       `cannot connect to the database (${reason}): the call wrote nothing; retry it once the server is reachable`,
+      { cause: error },
+    )
+  }
+  if (isRejected(error)) {
+    return new ConnectionRejected(
+      `the database server rejected the connection (${reason}): check the user, password and ` +
+        "database in the connection string, and the server's access rules (pg_hba.conf)",
       { cause: error },
     )
   }
@@ -100,6 +113,20 @@ function isRefused(error: Error): boolean {
     REFUSED_CODES.has(code) ||
     code === '57P03' ||
     CONNECT_TIMEOUTS.some((re) => re.test(error.message))
+  )
+}
+
+/**
+ * invalid_authorization_specification (no pg_hba.conf entry, an unknown role), invalid_password,
+ * invalid_catalog_name (no such database); and node-postgres' own refusals to answer the server's
+ * password request (SASL/SCRAM without a password, a password that is not a string).
+ */
+const REJECTED_STATES = new Set(['28000', '28P01', '3D000'])
+const REJECTED_MESSAGES = [/^SASL: /, /password must be a (non-empty )?string/i]
+
+function isRejected(error: Error): boolean {
+  return (
+    REJECTED_STATES.has(codeOf(error)) || REJECTED_MESSAGES.some((re) => re.test(error.message))
   )
 }
 

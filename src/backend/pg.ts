@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import type { Client as PgClient } from 'pg'
 import { pipeline } from 'node:stream/promises'
 import {
   MIN_VECTOR_VERSION,
@@ -25,6 +26,7 @@ export interface PgOptions {
 export async function openPgUrl(url: string, options: PgOptions): Promise<Backend> {
   const { default: pg } = await import('pg')
   const pool = new pg.Pool({
+    Client: closingOnFailedConnect(pg.Client),
     connectionString: url,
     max: options.poolSize ?? 10,
     ssl: options.ssl as never,
@@ -34,6 +36,32 @@ export async function openPgUrl(url: string, options: PgOptions): Promise<Backen
     application_name: options.applicationName ?? 'vecs',
   })
   return pgBackend(pool, true)
+}
+
+/**
+ * node-postgres leaves a connection's socket open when the login fails in the client (its SASL
+ * error where the server asks for a password and none was given): the pool drops the client, and
+ * the socket keeps the process alive until the server times the login out (a minute by default;
+ * the vecs command hung that long after printing the error). vecs' own pools close it.
+ */
+function closingOnFailedConnect(Client: typeof PgClient): typeof PgClient {
+  return class extends Client {
+    override connect(): Promise<PgClient>
+    override connect(callback: (error: Error) => void): void
+    override connect(callback?: (error: Error) => void): Promise<PgClient> | void {
+      const close = () => (this.connection as { stream?: { destroy(): void } }).stream?.destroy()
+      if (callback === undefined) {
+        return super.connect().catch((error: unknown) => {
+          close()
+          throw error
+        })
+      }
+      super.connect((error: Error | null) => {
+        if (error) close()
+        callback(error as Error)
+      })
+    }
+  }
 }
 
 /**

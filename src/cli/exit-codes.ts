@@ -20,6 +20,7 @@ export const EXIT_CODES = {
   VECS_CONNECTION_LOST: 9,
   VECS_STORAGE_FULL: 10,
   VECS_DATABASE_DAMAGED: 11,
+  VECS_CONNECTION_REJECTED: 12,
 } as const satisfies Record<ErrorCode | 'VECS_USAGE', number>
 
 export function exitCodeOf(code: ErrorCode): number {

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises'
 import {
   ArgError,
   MismatchedDimension,
@@ -9,6 +8,7 @@ import {
   type VectorType,
 } from '../../index.js'
 import { defineCommand, integer } from '../command.js'
+import { readableFile } from '../readers/readable.js'
 import { findCollection, printJson, say, withClient, type Context } from '../context.js'
 import { startProgress } from '../progress-bar.js'
 import { readBinary, type BinaryLayout } from '../readers/binary.js'
@@ -68,12 +68,8 @@ export const importCommand = defineCommand<Options>({
   ],
   async run(ctx, [name, file], options) {
     const path = file as string
-    const size = await stat(path).then(
-      (s) => s.size,
-      () => {
-        throw new ArgError(`cannot read ${path}`)
-      },
-    )
+    const size = await readableFile(path, 'the input')
+    if (options.ids !== undefined) await readableFile(options.ids, '--ids')
     const format = options.format ?? formatOf(path)
     if (format === null)
       throw new ArgError(`cannot tell the format of ${path}: give --format (${FORMATS.join(', ')})`)
