@@ -15,11 +15,12 @@ import * as catalog from './sql/catalog.js'
 import type { CollectionRow } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
 import * as statements from './sql/tables.js'
-import type { Vector, VectorType } from './types.js'
+import { checkMetadataSchema, type MetadataSchema } from './records/metadata-schema.js'
+import type { Metadata, Vector, VectorType } from './types.js'
 import { checkDimension, checkVectorType } from './vector.js'
 
 /** Options of `getOrCreateCollection`. */
-export interface CollectionOptions<M = Vector> {
+export interface CollectionOptions<M = Vector, Meta = Metadata> {
   /** Vector dimension, 1..16000. Needed to create a collection unless the adapter exports one. */
   dimension?: number | undefined
   /** `'vector'` (float32, default) or `'halfvec'` (float16: half the storage, indexable up to 4000 dims). */
@@ -30,6 +31,12 @@ export interface CollectionOptions<M = Vector> {
    * existing collection (`MismatchedDimension`).
    */
   adapter?: Adapter<M> | undefined
+  /**
+   * A Standard Schema for the metadata (zod, valibot, arktype…): `upsert` checks each record's
+   * metadata with it (`ArgError` naming the record and the schema's issues) and stores what it
+   * returns; it also types the collection's metadata. Kept by this collection object only.
+   */
+  metadataSchema?: MetadataSchema<Meta> | undefined
 }
 
 /** A connection to one database: creates, lists and deletes collections. */
@@ -62,10 +69,11 @@ export class Client implements AsyncDisposable {
    * @example
    * const texts = await vx.getOrCreateCollection('texts', { adapter: new Adapter([new TextEmbedding()]) })
    */
-  async getOrCreateCollection<M = Vector>(
+  async getOrCreateCollection<Meta extends object = Metadata, M = Vector>(
     name: string,
-    options: CollectionOptions<M> = {},
-  ): Promise<Collection<M>> {
+    options: CollectionOptions<M, Meta> = {},
+  ): Promise<Collection<Meta, M>> {
+    const schema = checkMetadataSchema(options.metadataSchema)
     const table = { schema: this.schema, name: checkName(name, 'collection name') }
     const wanted = collectionShape(options)
     const row = await this.#db.transaction(async (tx) => {
@@ -97,21 +105,21 @@ export class Client implements AsyncDisposable {
       )
       return made
     })
-    return this.#collection(row, options.adapter ?? null)
+    return this.#collection<Meta, M>(row, options.adapter ?? null, schema)
   }
 
   /**
    * The existing collection named `name`, without an adapter (to query by text, reopen it with
    * `getOrCreateCollection(name, { adapter })`); missing → `CollectionNotFound`.
    */
-  async getCollection(name: string): Promise<Collection> {
+  async getCollection<Meta extends object = Metadata>(name: string): Promise<Collection<Meta>> {
     const [row] = await execute<CollectionRow>(
       this.#db,
       catalog.selectCollections(this.schema, checkName(name, 'collection name')),
     )
     if (!row)
       throw new CollectionNotFound(`no collection named "${name}" in schema "${this.schema}"`)
-    return this.#collection(row)
+    return this.#collection<Meta, Vector>(row)
   }
 
   /** Every collection in the schema, by name, without adapters. */
@@ -142,13 +150,17 @@ export class Client implements AsyncDisposable {
     await this.disconnect()
   }
 
-  #collection<M = Vector>(row: CollectionRow, adapter: Adapter<M> | null = null): Collection<M> {
+  #collection<Meta extends object = Metadata, M = Vector>(
+    row: CollectionRow,
+    adapter: Adapter<M> | null = null,
+    schema: MetadataSchema | null = null,
+  ): Collection<Meta, M> {
     const table = { schema: this.schema, name: row.name, dimension: row.dimension, type: row.type }
-    return new Collection(this.#db, table, this.#features, adapter)
+    return new Collection<Meta, M>(this.#db, table, this.#features, adapter, schema)
   }
 }
 
-function collectionShape(options: CollectionOptions<unknown>): {
+function collectionShape(options: CollectionOptions<unknown, unknown>): {
   dimension?: number | undefined
   type?: VectorType | undefined
 } {

@@ -4,9 +4,9 @@ import type { Backend } from './backend/backend.js'
 import { checkFlag, checkInteger } from './checks.js'
 import { ArgError } from './errors.js'
 import { compileFilter } from './filter/compile.js'
-import { adaptQuery } from './query/adapt-query.js'
+import { adaptQuery, vectorData } from './query/adapt-query.js'
 import { growthWatch } from './query/growth.js'
-import { checkQuery } from './query/query-options.js'
+import { checkQuery, type AnyQueryOptions } from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
 import { recordFromRow, shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
@@ -18,11 +18,14 @@ import { ident } from './sql/fragment.js'
 import { countRows, deleteByIds, deleteWhere, selectByIds, selectSample } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
+import { validateRecords, type MetadataSchema } from './records/metadata-schema.js'
 import type {
   FetchedRecord,
   Filter,
   Measure,
+  Metadata,
   QueryOptions,
+  QueryOutput,
   QueryResult,
   UpsertInput,
   UpsertOptions,
@@ -46,28 +49,29 @@ import { toFloat32, vectorToBinary } from './vector.js'
 
 const SAMPLE_MAX = 100_000
 
-type NoIncludes = { includeValue?: false; includeMetadata?: false; includeVector?: false }
-
 /** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
-type QueryInput<M> = QueryOptions<M> | (QueryOptions<Vector> & { skipAdapter: true })
+type QueryInput<M, Meta> =
+  QueryOptions<M, Meta> | (QueryOptions<Vector, Meta> & { skipAdapter: true })
 
 type StoredRow = { id: string; vec: string; metadata: string }
 
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
  * Get one from `client.getOrCreateCollection(name, { dimension })`. With an adapter
- * (`{ adapter }`), `upsert` and `query` take media `M` (text, say) instead of vectors.
+ * (`{ adapter }`), `upsert` and `query` take media `M` (text, say) instead of vectors. `Meta` types
+ * the metadata (`getOrCreateCollection<Meta>`): upserts, results and filters.
  *
  * @example
  * await docs.upsert([['a', [0.1, 0.2, 0.3], { year: 2024 }]])
  * await docs.query({ data: [0.1, 0.2, 0.3], limit: 5 })   // → ['a', …]
  */
-export class Collection<M = Vector> {
+export class Collection<Meta extends object = Metadata, M = Vector> {
   readonly name: string
   readonly dimension: number
   readonly type: VectorType
   /** The adapter `upsert` and `query` run media through; null for a plain vector collection. */
   readonly adapter: Adapter<M> | null
+  readonly #schema: MetadataSchema | null
   readonly #db: Backend
   readonly #table: TableRef
   readonly #features: ServerFeatures
@@ -81,7 +85,9 @@ export class Collection<M = Vector> {
     table: TableRef,
     features: ServerFeatures,
     adapter: Adapter<M> | null = null,
+    schema: MetadataSchema | null = null,
   ) {
+    this.#schema = schema
     this.#db = db
     this.#table = table
     this.#features = features
@@ -104,21 +110,27 @@ export class Collection<M = Vector> {
    * With an adapter, records hold media and stream through it (chunks get their own ids) unless
    * `skipAdapter: true`, which takes vectors.
    */
-  upsert(records: UpsertInput<M>, options?: UpsertOptions): Promise<void>
-  upsert(records: UpsertInput, options: UpsertOptions & { skipAdapter: true }): Promise<void>
-  async upsert(records: UpsertInput<unknown>, options: UpsertOptions = {}): Promise<void> {
-    await upsertRecords(this.#db, this.#table, this.adapter, records, options)
+  upsert(records: UpsertInput<M, Meta>, options?: UpsertOptions): Promise<void>
+  upsert(
+    records: UpsertInput<Vector, Meta>,
+    options: UpsertOptions & { skipAdapter: true },
+  ): Promise<void>
+  async upsert(records: UpsertInput<unknown, unknown>, options: UpsertOptions = {}): Promise<void> {
+    // Metadata is checked as JSON when each record is encoded; a schema checks its shape first.
+    const given = records as UpsertInput<unknown>
+    const checked = this.#schema === null ? given : await validateRecords(given, this.#schema)
+    await upsertRecords(this.#db, this.#table, this.adapter, checked, options)
   }
 
   /** The records with these ids, in the order asked; missing ids are skipped. */
-  async fetch(ids: readonly string[]): Promise<FetchedRecord[]> {
+  async fetch(ids: readonly string[]): Promise<FetchedRecord<Meta>[]> {
     const wanted = checkIds(ids)
     if (wanted.length === 0) return []
     const rows = await execute<StoredRow>(this.#db, selectByIds(this.#table, wanted))
     const byId = new Map(rows.map((row) => [row.id, row]))
     return [...new Set(wanted)].flatMap((id) => {
       const row = byId.get(id)
-      return row ? [recordFromRow(row)] : []
+      return row ? [recordFromRow(row) as FetchedRecord<Meta>] : []
     })
   }
 
@@ -126,15 +138,18 @@ export class Collection<M = Vector> {
    * Up to `n` records picked evenly from the whole collection, the same ones for the same `seed`:
    * queries for a benchmark, say. Reads every id once.
    */
-  async sample(n: number, { seed = 'vecs' }: { seed?: string } = {}): Promise<FetchedRecord[]> {
+  async sample(
+    n: number,
+    { seed = 'vecs' }: { seed?: string } = {},
+  ): Promise<FetchedRecord<Meta>[]> {
     checkInteger('sample size', n, { min: 1, max: SAMPLE_MAX })
     if (typeof seed !== 'string') throw new ArgError('seed must be a string')
     const rows = await execute<StoredRow>(this.#db, selectSample(this.#table, n, seed))
-    return rows.map(recordFromRow)
+    return rows.map(recordFromRow) as FetchedRecord<Meta>[]
   }
 
   /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
-  async delete(what: { ids: readonly string[] } | { filters: Filter }): Promise<string[]> {
+  async delete(what: { ids: readonly string[] } | { filters: Filter<Meta> }): Promise<string[]> {
     const target = checkDeleteTarget(what)
     if ('ids' in target && target.ids.length === 0) return []
     const statement =
@@ -158,9 +173,8 @@ export class Collection<M = Vector> {
    * With an adapter, `data` is media that must adapt to exactly one vector (else `ArgError`),
    * unless `skipAdapter: true`, which takes a vector.
    */
-  query(options: QueryInput<M> & NoIncludes): Promise<string[]>
-  query(options: QueryInput<M>): Promise<QueryResult[]>
-  async query(options: QueryOptions<unknown>): Promise<string[] | QueryResult[]> {
+  query<O extends QueryInput<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>>
+  async query(options: AnyQueryOptions): Promise<unknown[]> {
     const { plan, checked, index } = await this.#plan(options)
     const rows = await runSearch(this.#db, plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
@@ -172,7 +186,7 @@ export class Collection<M = Vector> {
    * whether the vector index is used. `analyze: true` runs the query and adds timings.
    */
   async explain(
-    options: QueryInput<M>,
+    options: QueryInput<M, Meta>,
     { analyze = false }: { analyze?: boolean } = {},
   ): Promise<string> {
     checkFlag('analyze', analyze)
@@ -189,16 +203,10 @@ export class Collection<M = Vector> {
     this.#index = undefined
     const started = performance.now()
     const built = await buildIndex(this.#db, this.#table, plan)
-    const buildMs = performance.now() - started
     this.#index = cacheIndex(Promise.resolve(built))
-    const tuned = await tuneAfterBuild(
-      this.#db,
-      this.#table,
-      built,
-      plan,
-      buildMs,
-      this.#features.iterativeScans,
-    )
+    const { iterativeScans } = this.#features
+    const buildMs = performance.now() - started
+    const tuned = await tuneAfterBuild(this.#db, this.#table, built, plan, buildMs, iterativeScans)
     this.#index = cacheIndex(Promise.resolve(tuned))
   }
 
@@ -251,12 +259,12 @@ export class Collection<M = Vector> {
     return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
   }
 
-  async #plan(options: QueryOptions<unknown>) {
+  async #plan(options: AnyQueryOptions) {
     const checked = checkQuery(options)
     const data =
       this.adapter !== null && !checked.skipAdapter
         ? await adaptQuery(this.adapter, options.data)
-        : this.#vectorData(options.data)
+        : vectorData(this.name, this.adapter, options.data)
     const vec = vectorToBinary(toFloat32(data, this.dimension))
     // Once the index is known, a query does not wait a turn for it.
     const index = this.#index?.known ? this.#index.known.value : await this.#currentIndex()
@@ -265,16 +273,6 @@ export class Collection<M = Vector> {
     const share = await filterShare(this.#selectivity, checked, index, this.#features)
     const plan = planSearch(this.#table, checked, vec, index, this.#features, share)
     return { plan, checked, index }
-  }
-
-  #vectorData(data: unknown): unknown {
-    if (this.adapter === null && typeof data === 'string') {
-      throw new ArgError(
-        `collection "${this.name}" has no adapter: query data must be a vector ` +
-          '(create the collection with { adapter } to query by text)',
-      )
-    }
-    return data
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {

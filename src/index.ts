@@ -2,6 +2,7 @@ export { createClient } from './connect.js'
 export type { ClientOptions } from './connect.js'
 export { Client } from './client.js'
 export type { CollectionOptions } from './client.js'
+export type { MetadataSchema } from './records/metadata-schema.js'
 export { Collection } from './collection.js'
 export type { CollectionStats } from './stats.js'
 export type { Advice } from './vector-index/advice.js'
@@ -45,12 +46,15 @@ export type { WarningCode } from './warnings.js'
 export { IndexMeasure, IndexMethod, INDEX_METHODS, MEASURES, VECTOR_TYPES } from './types.js'
 export type {
   FetchedRecord,
+  FieldCondition,
   Filter,
   JsonValue,
   Measure,
   Metadata,
   QueryOptions,
+  QueryOutput,
   QueryResult,
+  QueryRow,
   RecordObject,
   RecordTuple,
   UpsertInput,

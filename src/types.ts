@@ -11,27 +11,32 @@ export type Metadata = { [key: string]: JsonValue }
 /** A vector as users pass it: plain numbers or a Float32Array. */
 export type Vector = readonly number[] | Float32Array
 
-/** `[id, vector, metadata?]`, as in Python vecs. */
-export type RecordTuple<M = Vector> = readonly [id: string, vector: M, metadata?: Metadata]
+/** `[id, vector, metadata?]`, as in Python vecs; `Meta` types the metadata of a typed collection. */
+export type RecordTuple<M = Vector, Meta = Metadata> = readonly [
+  id: string,
+  vector: M,
+  metadata?: Meta,
+]
 
 /** `{ id, vector, metadata? }`. */
-export interface RecordObject<M = Vector> {
+export interface RecordObject<M = Vector, Meta = Metadata> {
   readonly id: string
   readonly vector: M
-  readonly metadata?: Metadata | undefined
+  readonly metadata?: Meta | undefined
 }
 
 /** One record for `upsert`: a tuple or an object. */
-export type UpsertRecord<M = Vector> = RecordTuple<M> | RecordObject<M>
+export type UpsertRecord<M = Vector, Meta = Metadata> = RecordTuple<M, Meta> | RecordObject<M, Meta>
 
 /** What `upsert` takes: an array, any iterable, or an async iterable of records. */
-export type UpsertInput<M = Vector> = Iterable<UpsertRecord<M>> | AsyncIterable<UpsertRecord<M>>
+export type UpsertInput<M = Vector, Meta = Metadata> =
+  Iterable<UpsertRecord<M, Meta>> | AsyncIterable<UpsertRecord<M, Meta>>
 
 /** A record as `fetch` returns it. */
-export interface FetchedRecord {
+export interface FetchedRecord<Meta = Metadata> {
   id: string
   vector: number[]
-  metadata: Metadata
+  metadata: Meta
 }
 
 /** Storage type of a collection's vectors: float32 `vector` or float16 `halfvec`. */
@@ -77,13 +82,13 @@ export interface UpsertOptions {
 }
 
 /** Options of `collection.query`. */
-export interface QueryOptions<M = Vector> {
+export interface QueryOptions<M = Vector, Meta = Metadata> {
   /** The query vector (or media for the collection's adapter). */
   data: M
   /** How many rows, 1..1000. Default 10. */
   limit?: number | undefined
-  /** Metadata filter, see the filter grammar. */
-  filters?: Filter | undefined
+  /** Metadata filter, see the filter grammar; typed by the collection's metadata. */
+  filters?: Filter<Meta> | undefined
   /** Distance measure. Default `cosine_distance`. */
   measure?: Measure | undefined
   /** Add the distance as `value`. */
@@ -113,5 +118,70 @@ export interface QueryResult {
   metadata?: Metadata
 }
 
-/** A metadata filter: `{ year: { $gt: 2000 } }`, `{ $or: [...] }`. Checked when used. */
-export type Filter = { readonly [key: string]: unknown }
+/** The include flags of a query, as given: `true`, `false`, `boolean` or left out. */
+type Flag<O, K extends string> = O extends { [P in K]?: infer F } ? F : undefined
+
+/** A field the flag surely adds (`true`), may add (`boolean`), or never adds. */
+type Field<F, K extends string, T> = [F] extends [true]
+  ? { [P in K]: T }
+  : true extends F
+    ? { [P in K]?: T }
+    : { [P in K]?: never }
+
+/** One result row of a query whose options are `O`: `id`, and each field its flag includes. */
+export type QueryRow<O, Meta = Metadata> = { id: string } & Field<
+  Flag<O, 'includeValue'>,
+  'value',
+  number
+> &
+  Field<Flag<O, 'includeVector'>, 'vector', number[]> &
+  Field<Flag<O, 'includeMetadata'>, 'metadata', Meta>
+
+type Flags<O> = Flag<O, 'includeValue'> | Flag<O, 'includeVector'> | Flag<O, 'includeMetadata'>
+
+/**
+ * What `query(options)` resolves to, following its include flags exactly: ids where no flag can
+ * be true; rows where one surely is; either (a union, as at run time) where a flag is a `boolean`.
+ */
+export type QueryOutput<O, Meta = Metadata> = [Flag<O, 'includeValue'>] extends [true]
+  ? QueryRow<O, Meta>[]
+  : [Flag<O, 'includeVector'>] extends [true]
+    ? QueryRow<O, Meta>[]
+    : [Flag<O, 'includeMetadata'>] extends [true]
+      ? QueryRow<O, Meta>[]
+      : true extends Flags<O>
+        ? string[] | QueryRow<O, Meta>[]
+        : string[]
+
+/**
+ * A metadata filter: `{ year: { $gt: 2000 } }`, `{ $or: [...] }`, checked when used (any keys and
+ * values on an untyped collection: `FilterError` says what is wrong). On a typed collection (`getOrCreateCollection<Meta>`) keys are `Meta`'s and each operator takes the key's
+ * value type: `$gt` and the other comparisons its numbers or strings, `$in` its scalars,
+ * `$contains` the elements of its arrays.
+ */
+export type Filter<Meta = Metadata> = string extends keyof Meta
+  ? { readonly [key: string]: unknown }
+  : {
+      readonly [K in keyof Meta & string]?: FieldCondition<Exclude<Meta[K], undefined>>
+    } & {
+      readonly $and?: readonly Filter<Meta>[]
+      readonly $or?: readonly Filter<Meta>[]
+    }
+
+type FilterScalar = string | number | bigint | boolean
+
+/** The conditions on one key whose values are `V`: a value (equality) or operators. */
+export type FieldCondition<V> =
+  | V
+  | {
+      readonly $eq?: V
+      readonly $ne?: V
+      readonly $gt?: Extract<V, string | number | bigint>
+      readonly $gte?: Extract<V, string | number | bigint>
+      readonly $lt?: Extract<V, string | number | bigint>
+      readonly $lte?: Extract<V, string | number | bigint>
+      readonly $in?: readonly Extract<V, FilterScalar>[]
+      readonly $nin?: readonly Extract<V, FilterScalar>[]
+      readonly $contains?: V extends readonly (infer E)[] ? Extract<E, FilterScalar> : never
+      readonly $exists?: boolean
+    }

@@ -17,3 +17,14 @@ export async function adaptQuery(adapter: Adapter<unknown>, data: unknown): Prom
   }
   return vectors[0]
 }
+
+/** A query's data past the adapter (or with none): a vector, never text, which needs an adapter. */
+export function vectorData(name: string, adapter: unknown, data: unknown): unknown {
+  if (adapter === null && typeof data === 'string') {
+    throw new ArgError(
+      `collection "${name}" has no adapter: query data must be a vector ` +
+        '(create the collection with { adapter } to query by text)',
+    )
+  }
+  return data
+}

@@ -53,8 +53,13 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
 /** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
 export const QUERY_BOUNDS = { limit: 1000, efSearch: MAX_EF_SEARCH, probes: 32768 } as const
 
+/** Query options of any collection, typed or not: the filter is checked here, whatever its type. */
+export type AnyQueryOptions = Omit<QueryOptions<unknown>, 'filters'> & {
+  readonly filters?: unknown
+}
+
 /** Checks every query option before any SQL runs. Unknown option names are refused, as typos would be silent. */
-export function checkQuery(options: QueryOptions<unknown>): CheckedQuery {
+export function checkQuery(options: AnyQueryOptions): CheckedQuery {
   if (typeof options !== 'object' || options === null)
     throw new ArgError('query takes an options object')
   checkKeys('query', options, QUERY_KEYS)

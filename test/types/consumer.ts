@@ -56,6 +56,23 @@ export async function quickstart(): Promise<void> {
   // @ts-expect-error: a record is an id, a vector and metadata
   await docs.upsert([[1, [1, 2, 3]]])
 
+  // Results follow the include flags: ids, rows with exactly the fields asked for, or either.
+  const plain = await docs.query({ data: [1, 2, 3] })
+  const plainIds: string[] = plain
+  const off: string[] = await docs.query({ data: [1, 2, 3], includeValue: false })
+  const scored = await docs.query({ data: [1, 2, 3], includeValue: true })
+  const distance: number = scored[0]!.value
+  // @ts-expect-error: metadata was not asked for
+  console.log(scored[0]!.metadata.year)
+  const full = await docs.query({ data: [1, 2, 3], includeMetadata: true, includeVector: true })
+  const vector: number[] = full[0]!.vector
+  console.log(full[0]!.metadata['year'], vector)
+  const either = await docs.query({ data: [1, 2, 3], includeValue: maybeBoolean })
+  // @ts-expect-error: with a boolean flag the result may be ids
+  const notSurely: QueryResult[] = either
+  const handled = either.map((r) => (typeof r === 'string' ? r : r.id))
+  console.log(plainIds, off, distance, notSurely, handled)
+
   try {
     await docs.fetch(['a'])
   } catch (error) {
