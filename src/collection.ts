@@ -1,32 +1,32 @@
 import { performance } from 'node:perf_hooks'
 import type { Adapter } from './adapter/adapter.js'
 import type { Backend } from './backend/backend.js'
-import { checkFlag, checkInteger } from './checks.js'
+import { checkFlag } from './checks.js'
 import { ArgError } from './errors.js'
-import { compileFilter } from './filter/compile.js'
 import { adaptQuery, vectorData } from './query/adapt-query.js'
 import { growthWatch } from './query/growth.js'
 import { checkQuery, type AnyQueryOptions } from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
-import { recordFromRow, shapeResults } from './query/results.js'
+import { shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
 import { filterShare, selectivityEstimator } from './query/selectivity.js'
-import { checkDeleteTarget } from './delete/target.js'
-import { checkIds } from './records/parts.js'
-import { execute } from './sql/execute.js'
-import { ident } from './sql/fragment.js'
-import { countRows, deleteByIds, deleteWhere, selectByIds, selectSample } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
 import { validateRecords, type MetadataSchema } from './records/metadata-schema.js'
+import { deleteRecords } from './delete/delete.js'
+import { countRecords, fetchRecords, listRecords, sampleRecords } from './records/read.js'
+import { updateMetadata } from './records/update.js'
 import type {
+  CountOptions,
   FetchedRecord,
+  ListOptions,
+  Page,
+  UpdateMetadataOptions,
   Filter,
   Measure,
   Metadata,
   QueryOptions,
   QueryOutput,
-  QueryResult,
   UpsertInput,
   UpsertOptions,
   Vector,
@@ -47,13 +47,9 @@ import { cacheIndex, type IndexCache } from './vector-index/index-cache.js'
 import type { TuneOptions } from './tuning/tune-options.js'
 import { toFloat32, vectorToBinary } from './vector.js'
 
-const SAMPLE_MAX = 100_000
-
 /** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
 type QueryInput<M, Meta> =
   QueryOptions<M, Meta> | (QueryOptions<Vector, Meta> & { skipAdapter: true })
-
-type StoredRow = { id: string; vec: string; metadata: string }
 
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
@@ -116,7 +112,6 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
     options: UpsertOptions & { skipAdapter: true },
   ): Promise<void>
   async upsert(records: UpsertInput<unknown, unknown>, options: UpsertOptions = {}): Promise<void> {
-    // Metadata is checked as JSON when each record is encoded; a schema checks its shape first.
     const given = records as UpsertInput<unknown>
     const checked = this.#schema === null ? given : await validateRecords(given, this.#schema)
     await upsertRecords(this.#db, this.#table, this.adapter, checked, options)
@@ -124,14 +119,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
 
   /** The records with these ids, in the order asked; missing ids are skipped. */
   async fetch(ids: readonly string[]): Promise<FetchedRecord<Meta>[]> {
-    const wanted = checkIds(ids)
-    if (wanted.length === 0) return []
-    const rows = await execute<StoredRow>(this.#db, selectByIds(this.#table, wanted))
-    const byId = new Map(rows.map((row) => [row.id, row]))
-    return [...new Set(wanted)].flatMap((id) => {
-      const row = byId.get(id)
-      return row ? [recordFromRow(row) as FetchedRecord<Meta>] : []
-    })
+    return (await fetchRecords(this.#db, this.#table, ids)) as FetchedRecord<Meta>[]
   }
 
   /**
@@ -142,28 +130,49 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
     n: number,
     { seed = 'vecs' }: { seed?: string } = {},
   ): Promise<FetchedRecord<Meta>[]> {
-    checkInteger('sample size', n, { min: 1, max: SAMPLE_MAX })
-    if (typeof seed !== 'string') throw new ArgError('seed must be a string')
-    const rows = await execute<StoredRow>(this.#db, selectSample(this.#table, n, seed))
-    return rows.map(recordFromRow) as FetchedRecord<Meta>[]
+    return (await sampleRecords(this.#db, this.#table, n, seed)) as FetchedRecord<Meta>[]
   }
 
   /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
   async delete(what: { ids: readonly string[] } | { filters: Filter<Meta> }): Promise<string[]> {
-    const target = checkDeleteTarget(what)
-    if ('ids' in target && target.ids.length === 0) return []
-    const statement =
-      'ids' in target
-        ? deleteByIds(this.#table, target.ids)
-        : deleteWhere(this.#table, compileFilter(target.filter, ident('metadata')))
-    const rows = await execute<{ id: string }>(this.#db, statement)
-    return rows.map((row) => row.id)
+    return deleteRecords(this.#db, this.#table, what)
   }
 
-  /** The number of records. */
-  async count(): Promise<number> {
-    const [row] = await execute<{ count: number }>(this.#db, countRows(this.#table))
-    return row?.count ?? 0
+  /** The number of records, or of those `filters` matches. */
+  async count(options?: CountOptions<Meta>): Promise<number> {
+    return countRecords(this.#db, this.#table, options)
+  }
+
+  /**
+   * A page of records (those `filters` matches) in id order, and the `cursor` of the next page
+   * (null after the last): `list({ cursor })` resumes after this page whatever was written since.
+   */
+  async list(options?: ListOptions<Meta>): Promise<Page<FetchedRecord<Meta>>> {
+    return (await listRecords(this.#db, this.#table, options)) as Page<FetchedRecord<Meta>>
+  }
+
+  /** Every record (that `filters` matches), page by page: `for await (const r of docs.scan())`. */
+  async *scan(
+    options: Omit<ListOptions<Meta>, 'cursor'> = {},
+  ): AsyncGenerator<FetchedRecord<Meta>> {
+    let cursor: string | null = null
+    do {
+      const page: Page<FetchedRecord<Meta>> = await this.list({ ...options, cursor })
+      yield* page.records
+      cursor = page.cursor
+    } while (cursor !== null)
+  }
+
+  /**
+   * Merges `patch` into the metadata of the records picked by ids or a (non-empty) filter, or
+   * replaces it (`{ replace: true }`), without re-sending vectors. Atomic; the ids updated.
+   */
+  async updateMetadata(
+    what: { ids: readonly string[] } | { filters: Filter<Meta> },
+    patch: Partial<Meta>,
+    options: UpdateMetadataOptions = {},
+  ): Promise<string[]> {
+    return updateMetadata(this.#db, this.#table, what, patch, options, this.#schema)
   }
 
   /**

@@ -45,18 +45,22 @@ export { WARNING_CODES } from './warnings.js'
 export type { WarningCode } from './warnings.js'
 export { IndexMeasure, IndexMethod, INDEX_METHODS, MEASURES, VECTOR_TYPES } from './types.js'
 export type {
+  CountOptions,
   FetchedRecord,
   FieldCondition,
   Filter,
   JsonValue,
+  ListOptions,
   Measure,
   Metadata,
+  Page,
   QueryOptions,
   QueryOutput,
   QueryResult,
   QueryRow,
   RecordObject,
   RecordTuple,
+  UpdateMetadataOptions,
   UpsertInput,
   UpsertOptions,
   UpsertRecord,

@@ -39,6 +39,34 @@ export interface FetchedRecord<Meta = Metadata> {
   metadata: Meta
 }
 
+/** Options of `collection.count`. */
+export interface CountOptions<Meta = Metadata> {
+  /** Count only the records this filter matches. */
+  filters?: Filter<Meta> | undefined
+}
+
+/** Options of `collection.list`: a page of records in id order. */
+export interface ListOptions<Meta = Metadata> {
+  /** Only the records this filter matches. */
+  filters?: Filter<Meta> | undefined
+  /** Records a page, 1..10000. Default 100. */
+  limit?: number | undefined
+  /** The `cursor` of the previous page; none (or null) for the first. */
+  cursor?: string | null | undefined
+}
+
+/** One page of `list`, and the cursor of the next (null after the last page). */
+export interface Page<R> {
+  readonly records: R[]
+  readonly cursor: string | null
+}
+
+/** Options of `collection.updateMetadata`. */
+export interface UpdateMetadataOptions {
+  /** Replace each record's metadata with the patch instead of merging its top-level keys. */
+  replace?: boolean | undefined
+}
+
 /** Storage type of a collection's vectors: float32 `vector` or float16 `halfvec`. */
 export const VECTOR_TYPES = ['vector', 'halfvec'] as const
 export type VectorType = (typeof VECTOR_TYPES)[number]
