@@ -13,9 +13,9 @@ import { filterShare, selectivityEstimator } from './query/selectivity.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
 import { validateRecords, type MetadataSchema } from './records/metadata-schema.js'
-import { deleteRecords } from './delete/delete.js'
-import { countRecords, fetchRecords, listRecords, sampleRecords } from './records/read.js'
-import { updateMetadata } from './records/update.js'
+import { deleteRecords } from './delete/delete-records.js'
+import { countRecords, fetchRecords, listRecords, sampleRecords } from './records/reading.js'
+import { updateMetadata } from './records/metadata-update.js'
 import type {
   CountOptions,
   FetchedRecord,

@@ -1,5 +1,5 @@
-import { parseJson } from '../json.js'
-import type { FetchedRecord, Metadata, QueryResult } from '../types.js'
+import { parseMetadata } from '../records/stored.js'
+import type { QueryResult } from '../types.js'
 import { vectorFromText } from '../vector.js'
 import type { CheckedQuery } from './query-options.js'
 
@@ -21,14 +21,4 @@ export function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | Qu
     if (q.includeMetadata) result.metadata = parseMetadata(row.metadata as string)
     return result
   })
-}
-
-/** A stored record as `fetch` and `sample` return it. */
-export function recordFromRow(row: { id: string; vec: string; metadata: string }): FetchedRecord {
-  return { id: row.id, vector: vectorFromText(row.vec), metadata: parseMetadata(row.metadata) }
-}
-
-/** Metadata read without changing a number: integers beyond 2^53 become `bigint`. */
-export function parseMetadata(text: string): Metadata {
-  return parseJson(text) as Metadata
 }

@@ -1,7 +1,7 @@
 import { ArgError } from '../errors.js'
 import type { FilterNode } from '../filter/nodes.js'
 import { parseFilter } from '../filter/parse.js'
-import { checkIds } from '../records/parts.js'
+import { checkIds } from './parts.js'
 
 /** What `delete` removes (or `updateMetadata` changes): records by id, or every record a filter matches. */
 export type DeleteTarget = { ids: string[] } | { filter: FilterNode }

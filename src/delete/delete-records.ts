@@ -4,7 +4,7 @@ import { execute } from '../sql/execute.js'
 import { ident } from '../sql/fragment.js'
 import { deleteByIds, deleteWhere } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
-import { checkDeleteTarget } from './target.js'
+import { checkDeleteTarget } from '../records/target.js'
 
 /** Deletes by ids or by a (non-empty) filter, in one statement; the ids actually deleted. */
 export async function deleteRecords(
