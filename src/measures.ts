@@ -26,3 +26,20 @@ export function opsClass(type: VectorType, measure: Measure): string {
 export function measureOfOpsClass(ops: string): Measure | null {
   return MEASURES.find((m) => VECTOR_TYPES.some((type) => opsClass(type, m) === ops)) ?? null
 }
+
+/**
+ * A similarity where higher is nearer, from a measure's distance `d`: cosine similarity 1 − d
+ * (−1..1), the inner product itself (pgvector's `<#>` is its negative), and 1 / (1 + d) for L2 and
+ * L1 (1 for the same vector, towards 0 far away).
+ */
+export function similarityOf(measure: Measure, d: number): number {
+  switch (measure) {
+    case 'cosine_distance':
+      return 1 - d
+    case 'max_inner_product':
+      return -d
+    case 'l2_distance':
+    case 'l1_distance':
+      return 1 / (1 + d)
+  }
+}

@@ -121,6 +121,11 @@ export interface QueryOptions<M = Vector, Meta = Metadata> {
   measure?: Measure | undefined
   /** Add the distance as `value`. */
   includeValue?: boolean | undefined
+  /**
+   * Add `similarity`, higher for nearer: cosine similarity (1 − cosine distance), the inner
+   * product, or 1 / (1 + distance) for L2 and L1.
+   */
+  includeSimilarity?: boolean | undefined
   /** Add the metadata. */
   includeMetadata?: boolean | undefined
   /** Add the stored vector. */
@@ -142,6 +147,7 @@ export interface QueryOptions<M = Vector, Meta = Metadata> {
 export interface QueryResult {
   id: string
   value?: number
+  similarity?: number
   vector?: number[]
   metadata?: Metadata
 }
@@ -162,10 +168,15 @@ export type QueryRow<O, Meta = Metadata> = { id: string } & Field<
   'value',
   number
 > &
+  Field<Flag<O, 'includeSimilarity'>, 'similarity', number> &
   Field<Flag<O, 'includeVector'>, 'vector', number[]> &
   Field<Flag<O, 'includeMetadata'>, 'metadata', Meta>
 
-type Flags<O> = Flag<O, 'includeValue'> | Flag<O, 'includeVector'> | Flag<O, 'includeMetadata'>
+type Flags<O> =
+  | Flag<O, 'includeValue'>
+  | Flag<O, 'includeSimilarity'>
+  | Flag<O, 'includeVector'>
+  | Flag<O, 'includeMetadata'>
 
 /**
  * What `query(options)` resolves to, following its include flags exactly: ids where no flag can
@@ -173,13 +184,15 @@ type Flags<O> = Flag<O, 'includeValue'> | Flag<O, 'includeVector'> | Flag<O, 'in
  */
 export type QueryOutput<O, Meta = Metadata> = [Flag<O, 'includeValue'>] extends [true]
   ? QueryRow<O, Meta>[]
-  : [Flag<O, 'includeVector'>] extends [true]
+  : [Flag<O, 'includeSimilarity'>] extends [true]
     ? QueryRow<O, Meta>[]
-    : [Flag<O, 'includeMetadata'>] extends [true]
+    : [Flag<O, 'includeVector'>] extends [true]
       ? QueryRow<O, Meta>[]
-      : true extends Flags<O>
-        ? string[] | QueryRow<O, Meta>[]
-        : string[]
+      : [Flag<O, 'includeMetadata'>] extends [true]
+        ? QueryRow<O, Meta>[]
+        : true extends Flags<O>
+          ? string[] | QueryRow<O, Meta>[]
+          : string[]
 
 /**
  * A metadata filter: `{ year: { $gt: 2000 } }`, `{ $or: [...] }`, checked when used (any keys and

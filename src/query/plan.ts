@@ -77,7 +77,8 @@ export function planSearch(
   const shape = {
     measure: q.measure,
     where: q.filter?.condition ?? null,
-    includeValue: q.includeValue,
+    // A similarity is computed from the distance.
+    includeValue: q.includeValue || q.includeSimilarity,
     includeVector: q.includeVector,
     includeMetadata: q.includeMetadata,
   }

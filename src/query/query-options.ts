@@ -28,6 +28,7 @@ export interface CheckedQuery {
   measure: Measure
   filter: QueryFilter | null
   includeValue: boolean
+  includeSimilarity: boolean
   includeMetadata: boolean
   includeVector: boolean
   probes: number | undefined
@@ -42,6 +43,7 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
   filters: true,
   measure: true,
   includeValue: true,
+  includeSimilarity: true,
   includeMetadata: true,
   includeVector: true,
   probes: true,
@@ -69,6 +71,7 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
     measure: checkMeasure(options.measure ?? 'cosine_distance'),
     filter: options.filters === undefined ? null : queryFilter(options.filters),
     includeValue: checkFlag('includeValue', options.includeValue),
+    includeSimilarity: checkFlag('includeSimilarity', options.includeSimilarity),
     includeMetadata: checkFlag('includeMetadata', options.includeMetadata),
     includeVector: checkFlag('includeVector', options.includeVector),
     probes:

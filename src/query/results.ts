@@ -1,3 +1,4 @@
+import { similarityOf } from '../measures.js'
 import { parseMetadata } from '../records/stored.js'
 import type { QueryResult } from '../types.js'
 import { vectorFromText } from '../vector.js'
@@ -11,12 +12,14 @@ export interface NearestRow {
   metadata?: string
 }
 
-/** Ids alone when no include flag is set; else `{ id, value?, vector?, metadata? }`, nearest first. */
+/** Ids alone when no include flag is set; else `{ id, value?, similarity?, vector?, metadata? }`, nearest first. */
 export function shapeResults(rows: NearestRow[], q: CheckedQuery): string[] | QueryResult[] {
-  if (!q.includeValue && !q.includeVector && !q.includeMetadata) return rows.map((row) => row.id)
+  if (!q.includeValue && !q.includeSimilarity && !q.includeVector && !q.includeMetadata)
+    return rows.map((row) => row.id)
   return rows.map((row) => {
     const result: QueryResult = { id: row.id }
     if (q.includeValue) result.value = row.value as number
+    if (q.includeSimilarity) result.similarity = similarityOf(q.measure, row.value as number)
     if (q.includeVector) result.vector = vectorFromText(row.vector as string)
     if (q.includeMetadata) result.metadata = parseMetadata(row.metadata as string)
     return result
