@@ -48,6 +48,8 @@ export async function findCheapest(
   measure: (setting: number, forceIndex: boolean) => Promise<Measured>,
   judged: (m: Measured) => number = (m) => m.lowerBound,
   hopeless: (m: Measured) => boolean = () => false,
+  /** Stops the halving (a build's deadline passed): the setting that passed is kept as it is. */
+  enough: () => boolean = () => false,
 ): Promise<Found> {
   const tried: Measured[] = []
   const at = async (setting: number) => {
@@ -74,7 +76,11 @@ export async function findCheapest(
     const best = tried.reduce((a, b) => (b.recall > a.recall ? b : a))
     return { best, reached: false, tried }
   }
-  while (missed !== null && passed.setting - missed.setting > Math.max(1, missed.setting / 10)) {
+  while (
+    missed !== null &&
+    passed.setting - missed.setting > Math.max(1, missed.setting / 10) &&
+    !enough()
+  ) {
     const m = await at(Math.round((missed.setting + passed.setting) / 2))
     if (passes(m)) passed = m
     else missed = m

@@ -137,6 +137,10 @@ export async function tuneIndex(
       report({ phase: `measuring ${searchSetting(index.info.method)} ${setting}`, percent: null })
       return measureSetting(db, table, index.info, plan.limit, measured, setting, forceIndex)
     },
+    undefined,
+    undefined,
+    // A build's unfiltered search ends its halving at its share of the budget.
+    () => budgetMs !== null && spentMs() > budgetMs * (filteredToo ? UNFILTERED_BUDGET_SHARE : 1),
   )
   const filtered =
     filteredToo && found.reached

@@ -57,3 +57,18 @@ test('a build’s clock refuses a measurement predicted to end past its deadline
   // tune() has no deadline.
   new Clock(null, 1).before(1e9)
 })
+
+test('past a build’s deadline the halving stops at the cheapest setting that passed', async () => {
+  const { tried, measure } = curve((s) => (s >= 300 ? 0.96 : 0.9))
+  const found = await findCheapest(
+    { from: 40, to: 1000 },
+    0.95,
+    measure,
+    undefined,
+    undefined,
+    () => true,
+  )
+  assert.equal(found.reached, true)
+  assert.equal(found.best.setting, 320)
+  assert.deepEqual(tried, [40, 80, 160, 320])
+})
