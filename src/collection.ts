@@ -1,38 +1,19 @@
 import { performance } from 'node:perf_hooks'
 import type { Adapter } from './adapter/adapter.js'
-import type { Backend } from './backend/backend.js'
+import type { Backend, TransactionHandle } from './backend/backend.js'
 import { checkFlag } from './checks.js'
-import { ArgError } from './errors.js'
 import { adaptQuery, vectorData } from './query/adapt-query.js'
 import { growthWatch } from './query/growth.js'
-import { checkQuery, type AnyQueryOptions } from './query/query-options.js'
+import { splitQueryMany, type QueryManyOptions } from './query/query-many.js'
+import { checkQuery, type AnyQueryOptions, type QueryInput } from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
 import { shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
 import { filterShare, selectivityEstimator } from './query/selectivity.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
-import { validateRecords, type MetadataSchema } from './records/metadata-schema.js'
-import { deleteRecords } from './delete/delete-records.js'
-import { countRecords, fetchRecords, listRecords, sampleRecords } from './records/reading.js'
-import { updateMetadata } from './records/metadata-update.js'
-import type {
-  CountOptions,
-  FetchedRecord,
-  ListOptions,
-  Page,
-  UpdateMetadataOptions,
-  Filter,
-  Measure,
-  Metadata,
-  QueryOptions,
-  QueryOutput,
-  UpsertInput,
-  UpsertOptions,
-  Vector,
-  VectorType,
-} from './types.js'
-import { upsertRecords } from './upsert/upsert.js'
+import type { MetadataSchema } from './records/metadata-schema.js'
+import type { Measure, Metadata, QueryOutput, Vector } from './types.js'
 import { warnNoCoveringIndex } from './vector-index/advice.js'
 import { buildIndex } from './vector-index/build.js'
 import { planIndex, rebuildOptions, type CreateIndexOptions } from './vector-index/index-options.js'
@@ -46,10 +27,7 @@ import { tuneAfterBuild, tuneCollection } from './tuning/index-tuning.js'
 import { cacheIndex, type IndexCache } from './vector-index/index-cache.js'
 import type { TuneOptions } from './tuning/tune-options.js'
 import { toFloat32, vectorToBinary } from './vector.js'
-
-/** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
-type QueryInput<M, Meta> =
-  QueryOptions<M, Meta> | (QueryOptions<Vector, Meta> & { skipAdapter: true })
+import { CollectionRecords } from './collection-records.js'
 
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
@@ -61,15 +39,10 @@ type QueryInput<M, Meta> =
  * await docs.upsert([['a', [0.1, 0.2, 0.3], { year: 2024 }]])
  * await docs.query({ data: [0.1, 0.2, 0.3], limit: 5 })   // → ['a', …]
  */
-export class Collection<Meta extends object = Metadata, M = Vector> {
-  readonly name: string
-  readonly dimension: number
-  readonly type: VectorType
-  /** The adapter `upsert` and `query` run media through; null for a plain vector collection. */
-  readonly adapter: Adapter<M> | null
-  readonly #schema: MetadataSchema | null
-  readonly #db: Backend
-  readonly #table: TableRef
+export class Collection<Meta extends object = Metadata, M = Vector> extends CollectionRecords<
+  Meta,
+  M
+> {
   readonly #features: ServerFeatures
   readonly #watchGrowth: (index: CurrentIndex) => Promise<void>
   readonly #selectivity: ReturnType<typeof selectivityEstimator>
@@ -83,96 +56,26 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
     adapter: Adapter<M> | null = null,
     schema: MetadataSchema | null = null,
   ) {
-    this.#schema = schema
-    this.#db = db
-    this.#table = table
+    super(db, table, adapter, schema)
     this.#features = features
     this.#watchGrowth = growthWatch(db, table)
     this.#selectivity = selectivityEstimator(db, table)
-    this.name = table.name
-    this.dimension = table.dimension
-    this.type = table.type
-    this.adapter = adapter
-  }
-
-  /** The schema the collection's table is in. */
-  get schema(): string {
-    return this.#table.schema
   }
 
   /**
-   * Inserts records or replaces them by id. Atomic: on any error nothing of this call is written.
-   * Duplicate ids within one call: the last one wins. Streams arrays, iterables and async iterables.
-   * With an adapter, records hold media and stream through it (chunks get their own ids) unless
-   * `skipAdapter: true`, which takes vectors.
+   * This collection in your transaction: `tx` is a node-postgres client after BEGIN (your pool's,
+   * Drizzle's, Kysely's) or the `tx` of PGlite's `transaction()`. Calls commit or roll back with
+   * your rows; vecs never commits, and a failed call rolls back to its own savepoint.
    */
-  upsert(records: UpsertInput<M, Meta>, options?: UpsertOptions): Promise<void>
-  upsert(
-    records: UpsertInput<Vector, Meta>,
-    options: UpsertOptions & { skipAdapter: true },
-  ): Promise<void>
-  async upsert(records: UpsertInput<unknown, unknown>, options: UpsertOptions = {}): Promise<void> {
-    const given = records as UpsertInput<unknown>
-    const checked = this.#schema === null ? given : await validateRecords(given, this.#schema)
-    await upsertRecords(this.#db, this.#table, this.adapter, checked, options)
-  }
-
-  /** The records with these ids, in the order asked; missing ids are skipped. */
-  async fetch(ids: readonly string[]): Promise<FetchedRecord<Meta>[]> {
-    return (await fetchRecords(this.#db, this.#table, ids)) as FetchedRecord<Meta>[]
-  }
-
-  /**
-   * Up to `n` records picked evenly from the whole collection, the same ones for the same `seed`:
-   * queries for a benchmark, say. Reads every id once.
-   */
-  async sample(
-    n: number,
-    { seed = 'vecs' }: { seed?: string } = {},
-  ): Promise<FetchedRecord<Meta>[]> {
-    return (await sampleRecords(this.#db, this.#table, n, seed)) as FetchedRecord<Meta>[]
-  }
-
-  /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
-  async delete(what: { ids: readonly string[] } | { filters: Filter<Meta> }): Promise<string[]> {
-    return deleteRecords(this.#db, this.#table, what)
-  }
-
-  /** The number of records, or of those `filters` matches. */
-  async count(options?: CountOptions<Meta>): Promise<number> {
-    return countRecords(this.#db, this.#table, options)
-  }
-
-  /**
-   * A page of records (those `filters` matches) in id order, and the `cursor` of the next page
-   * (null after the last): `list({ cursor })` resumes after this page whatever was written since.
-   */
-  async list(options?: ListOptions<Meta>): Promise<Page<FetchedRecord<Meta>>> {
-    return (await listRecords(this.#db, this.#table, options)) as Page<FetchedRecord<Meta>>
-  }
-
-  /** Every record (that `filters` matches), page by page: `for await (const r of docs.scan())`. */
-  async *scan(
-    options: Omit<ListOptions<Meta>, 'cursor'> = {},
-  ): AsyncGenerator<FetchedRecord<Meta>> {
-    let cursor: string | null = null
-    do {
-      const page: Page<FetchedRecord<Meta>> = await this.list({ ...options, cursor })
-      yield* page.records
-      cursor = page.cursor
-    } while (cursor !== null)
-  }
-
-  /**
-   * Merges `patch` into the metadata of the records picked by ids or a (non-empty) filter, or
-   * replaces it (`{ replace: true }`), without re-sending vectors. Atomic; the ids updated.
-   */
-  async updateMetadata(
-    what: { ids: readonly string[] } | { filters: Filter<Meta> },
-    patch: Partial<Meta>,
-    options: UpdateMetadataOptions = {},
-  ): Promise<string[]> {
-    return updateMetadata(this.#db, this.#table, what, patch, options, this.#schema)
+  withTransaction(tx: TransactionHandle): Collection<Meta, M> {
+    const features = { ...this.#features, ownsSessions: false, sessionDefaults: null }
+    return new Collection(
+      this.db.within(tx),
+      this.table,
+      features,
+      this.adapter,
+      this.metadataSchema,
+    )
   }
 
   /**
@@ -185,9 +88,20 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
   query<O extends QueryInput<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>>
   async query(options: AnyQueryOptions): Promise<unknown[]> {
     const { plan, checked, index } = await this.#plan(options)
-    const rows = await runSearch(this.#db, plan, checked.limit, this.#features)
+    const rows = await runSearch(this.db, plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
     return shapeResults(rows, checked)
+  }
+
+  /**
+   * `query` for many inputs at once, with the same options: one result list per item of `data`, in
+   * order. The searches run concurrently over the client's connections (on PGlite, one after
+   * another); if any fails, the call fails.
+   */
+  queryMany<O extends QueryManyOptions<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>[]>
+  async queryMany(options: unknown): Promise<unknown[]> {
+    const { inputs, shared } = splitQueryMany(options)
+    return Promise.all(inputs.map((data) => this.query({ ...shared, data } as never)))
   }
 
   /**
@@ -200,7 +114,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
   ): Promise<string> {
     checkFlag('analyze', analyze)
     const { plan } = await this.#plan(options)
-    return explainSearch(this.#db, plan, analyze)
+    return explainSearch(this.db, plan, analyze)
   }
 
   /**
@@ -211,11 +125,11 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
     const plan = planIndex(options, this.type, this.dimension)
     this.#index = undefined
     const started = performance.now()
-    const built = await buildIndex(this.#db, this.#table, plan)
+    const built = await buildIndex(this.db, this.table, plan)
     this.#index = cacheIndex(Promise.resolve(built))
     const { iterativeScans } = this.#features
     const buildMs = performance.now() - started
-    const tuned = await tuneAfterBuild(this.#db, this.#table, built, plan, buildMs, iterativeScans)
+    const tuned = await tuneAfterBuild(this.db, this.table, built, plan, buildMs, iterativeScans)
     this.#index = cacheIndex(Promise.resolve(tuned))
   }
 
@@ -227,7 +141,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
    */
   async tune(options: TuneOptions = {}): Promise<IndexTuning> {
     this.#index = undefined
-    return tuneCollection(this.#db, this.#table, options, this.#features.iterativeScans)
+    return tuneCollection(this.db, this.table, options, this.#features.iterativeScans)
   }
 
   /**
@@ -237,10 +151,8 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
   async reindex(
     options: Omit<CreateIndexOptions, 'method' | 'measure' | 'indexArguments' | 'replace'> = {},
   ): Promise<void> {
-    const current = await readIndex(this.#db, this.#table)
-    if (current === null)
-      throw new ArgError(`collection "${this.name}" has no vector index to rebuild`)
-    await this.createIndex({ ...options, ...rebuildOptions(current) })
+    const current = await readIndex(this.db, this.table)
+    await this.createIndex({ ...options, ...rebuildOptions(current, this.name) })
   }
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
@@ -254,18 +166,12 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
    * rows, and advice such as a reindex: what `vecs info` prints.
    */
   async stats(): Promise<CollectionStats> {
-    return this.#db.transaction((tx) => readStats(tx, this.#table))
+    return this.db.transaction((tx) => readStats(tx, this.table))
   }
 
   /** Whether the collection's vector index serves `measure`. */
   async isIndexedForMeasure(measure: Measure): Promise<boolean> {
-    const index = await this.getIndex()
-    return index !== null && index.measure === measure
-  }
-
-  /** `vecs.Collection(name="docs", dimension=3)`, as Python vecs prints it. */
-  toString(): string {
-    return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
+    return (await this.getIndex())?.measure === measure
   }
 
   async #plan(options: AnyQueryOptions) {
@@ -280,7 +186,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
     if (!checked.exact && (index === null || index.info.measure !== checked.measure))
       warnNoCoveringIndex(this.schema, this.name, checked.measure)
     const share = await filterShare(this.#selectivity, checked, index, this.#features)
-    const plan = planSearch(this.#table, checked, vec, index, this.#features, share)
+    const plan = planSearch(this.table, checked, vec, index, this.#features, share)
     return { plan, checked, index }
   }
 
@@ -291,7 +197,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> {
 
   /** Reads the index into the cache; a read that fails (a lost connection) is not kept. */
   #readIndex(): IndexCache {
-    const cache = cacheIndex(readIndex(this.#db, this.#table))
+    const cache = cacheIndex(readIndex(this.db, this.table))
     cache.promise.catch(() => {
       if (this.#index === cache) this.#index = undefined
     })

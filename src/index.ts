@@ -51,6 +51,7 @@ export type {
   Filter,
   JsonValue,
   ListOptions,
+  ScanOptions,
   Measure,
   Metadata,
   Page,
@@ -67,5 +68,12 @@ export type {
   Vector,
   VectorType,
 } from './types.js'
+export type { QueryManyOptions } from './query/query-many.js'
 export type { Location } from './backend/open.js'
-export type { BackendKind, PGliteLike, PgPoolLike } from './backend/backend.js'
+export type {
+  BackendKind,
+  PGliteLike,
+  PGliteTransactionLike,
+  PgPoolLike,
+  TransactionHandle,
+} from './backend/backend.js'

@@ -55,6 +55,14 @@ export interface ListOptions<Meta = Metadata> {
   cursor?: string | null | undefined
 }
 
+/** Options of `collection.scan`. */
+export interface ScanOptions<Meta = Metadata> {
+  /** Only the records this filter matches. */
+  filters?: Filter<Meta> | undefined
+  /** Records a page, 1..10000. Default 100. */
+  pageSize?: number | undefined
+}
+
 /** One page of `list`, and the cursor of the next (null after the last page). */
 export interface Page<R> {
   readonly records: R[]

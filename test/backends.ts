@@ -9,7 +9,13 @@ import { randomBytes } from 'node:crypto'
 import { after, before, describe } from 'node:test'
 import pg from 'pg'
 import { servePGliteOnLoopback } from './support/pglite-server.js'
-import { createClient, type Client, type ClientOptions, type Location } from '../src/index.js'
+import {
+  createClient,
+  type Client,
+  type ClientOptions,
+  type Location,
+  type TransactionHandle,
+} from '../src/index.js'
 
 export interface TestBackend {
   readonly name: BackendName
@@ -25,7 +31,21 @@ export interface TestBackend {
   raw<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>
   /** A fresh collection name, unique in this run. */
   uniqueName(prefix?: string): string
+  /**
+   * Runs `fn` in a transaction the test owns, as a user would: a node-postgres client after BEGIN
+   * (url backends) or the `tx` of PGlite's `transaction()`; `query` runs SQL in it. Ends with
+   * `end` (COMMIT or ROLLBACK) when `fn` resolves, with ROLLBACK when it throws.
+   */
+  inTransaction<T>(
+    end: 'commit' | 'rollback',
+    fn: (tx: TransactionHandle, query: RawQuery) => Promise<T>,
+  ): Promise<T>
 }
+
+export type RawQuery = <R = Record<string, unknown>>(
+  text: string,
+  values?: unknown[],
+) => Promise<R[]>
 
 export type BackendName = 'pglite' | 'pg-socket' | 'server'
 
@@ -33,6 +53,7 @@ interface Target {
   location(): Location | undefined
   url: string | null
   raw(text: string, values?: unknown[]): Promise<unknown[]>
+  inTransaction: TestBackend['inTransaction']
   close(): Promise<void>
 }
 
@@ -81,6 +102,10 @@ function suiteState(name: BackendName) {
       if (!target) throw new Error('the backend is not ready')
       return (await target.raw(text, values)) as R[]
     },
+    inTransaction(end, fn) {
+      if (!target) throw new Error('the backend is not ready')
+      return target.inTransaction(end, fn)
+    },
     uniqueName(prefix = 'c') {
       counter += 1
       return `${prefix}_${counter}_${randomBytes(3).toString('hex')}`
@@ -120,6 +145,15 @@ async function sharedPGlite(): Promise<Target> {
     location: () => ({ pglite: db }),
     url: null,
     raw: async (text, values) => (await db.query(text, values)).rows,
+    inTransaction: (end, fn) =>
+      db.transaction(async (tx) => {
+        const result = await fn(
+          tx,
+          async (text, values) => (await tx.query(text, values)).rows as never,
+        )
+        if (end === 'rollback') await tx.rollback()
+        return result
+      }),
     close: () => db.close(),
   }
 }
@@ -142,6 +176,23 @@ function urlTarget(url: string, close: () => Promise<void>): Target {
     location: () => url,
     url,
     raw: async (text, values) => (await pool.query(text, values)).rows,
+    async inTransaction(end, fn) {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await fn(
+          client,
+          async (text, values) => (await client.query(text, values)).rows,
+        )
+        await client.query(end === 'commit' ? 'COMMIT' : 'ROLLBACK')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw error
+      } finally {
+        client.release()
+      }
+    },
     async close() {
       await pool.end()
       await close()

@@ -34,7 +34,7 @@ describeEachBackend('records: count, list, scan, updateMetadata', (b) => {
   }
   const all = async (c: Collection<Movie>) => {
     const out: FetchedRecord<Movie>[] = []
-    for await (const r of c.scan()) out.push(r)
+    for await (const page of c.scan({ pageSize: 40 })) out.push(...page)
     return out
   }
 
@@ -90,6 +90,22 @@ describeEachBackend('records: count, list, scan, updateMetadata', (b) => {
       { page: 1 },
     ])
       await assert.rejects(c.list(options as never), ArgError, JSON.stringify(options))
+  })
+
+  test('scan yields pages of pageSize records, filtered, and checks pageSize', async () => {
+    const { c, records } = await movies(95)
+    const sizes: number[] = []
+    const ids: string[] = []
+    for await (const page of c.scan({ filters: { genre: 'drama' }, pageSize: 10 })) {
+      sizes.push(page.length)
+      ids.push(...page.map((r) => r.id))
+    }
+    const dramas = records.filter((r) => r[2].genre === 'drama').map((r) => r[0])
+    assert.deepEqual(ids, dramas.sort())
+    assert.equal(sizes.length, Math.ceil(dramas.length / 10))
+    assert.ok(sizes.slice(0, -1).every((n) => n === 10))
+    for (const pageSize of [0, 10_001, 2.5, '10'])
+      await assert.rejects(c.scan({ pageSize } as never).next(), ArgError, String(pageSize))
   })
 
   test('updateMetadata merges a patch by ids or filter, or replaces; vectors stay; atomic', async () => {

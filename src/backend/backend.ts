@@ -41,9 +41,17 @@ export interface Backend extends Queryable {
   readonly capabilities: Capabilities
   /**
    * Runs `fn` in one transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws.
-   * `prelude`, parameterless statements such as SET LOCAL, is sent with the BEGIN.
+   * `prelude`, parameterless statements such as SET LOCAL, is sent with the BEGIN. It is for reads
+   * only: inside a user's transaction (`within`) the settings are undone after `fn` by rolling back
+   * to the savepoint that stood for BEGIN, and whatever `fn` wrote would go with them.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, prelude?: string): Promise<T>
+  /**
+   * This backend inside a transaction the user opened on `tx`: every statement runs on it, each
+   * `transaction` is a savepoint, and nothing is committed; `close()` closes nothing. An ArgError
+   * (at the first statement) when `tx` is not in a transaction on this backend's database.
+   */
+  within(tx: TransactionHandle): Backend
   /**
    * True when vecs opened every connection itself (a URL, an embedded database): then nobody else
    * uses its sessions, and vecs may leave on them the settings that steer only a vector index scan
@@ -93,6 +101,19 @@ export interface PgClientLike extends ErrorEvents {
 export interface ErrorEvents {
   on?(event: 'error', listener: (error: Error) => void): unknown
   off?(event: 'error', listener: (error: Error) => void): unknown
+}
+
+/**
+ * A transaction the user owns: a node-postgres client (of their pool, or Drizzle's or Kysely's)
+ * after BEGIN, or the `tx` PGlite's `transaction()` passes to its callback.
+ */
+export type TransactionHandle = PgClientLike | PGliteTransactionLike
+
+/** The members of the `tx` of PGlite's `transaction()` that vecs calls. */
+export interface PGliteTransactionLike {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+  rollback(): Promise<void>
+  readonly closed: boolean
 }
 
 /** The members of a PGlite instance that vecs needs to wrap one the user already has. */

@@ -36,6 +36,15 @@ function checkHandle(location: unknown): { pool: PgPoolLike } | { pglite: PGlite
     throw new ArgError('location must be a URL, a directory, { pool } or { pglite }')
   }
   const handle = (location as Record<string, unknown>)[key]
+  // A client (checked out, or on its own) as a pool: vecs' COMMIT would end the user's transaction.
+  if (
+    key === 'pool' &&
+    (hasMethods(handle, ['release']) || (isObject(handle) && 'processID' in handle))
+  ) {
+    throw new ArgError(
+      '{ pool } must be a node-postgres Pool, not a client: to write in your transaction on a client, use collection.withTransaction(client)',
+    )
+  }
   if (key === 'pool' && hasMethods(handle, ['connect', 'query'])) {
     return { pool: handle as PgPoolLike }
   }

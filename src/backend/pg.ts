@@ -8,7 +8,10 @@ import {
   type PgClientLike,
   type PgPoolLike,
   type Queryable,
+  type TransactionHandle,
 } from './backend.js'
+import { ArgError } from '../errors.js'
+import { withinBackend } from './within.js'
 import { typedDriverError, typedRejection } from './driver-errors.js'
 import { queryableOf, runTransaction } from './session.js'
 
@@ -114,10 +117,27 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       held.release(failed)
     }
   }
+  const copySource = servedPGlite ? null : 'stdin'
+  const within = (tx: TransactionHandle): Backend => {
+    const client = pgClient(tx)
+    return withinBackend({
+      kind: 'postgres',
+      // In the user's transaction: no second session to build beside it or to watch it from.
+      capabilities: {
+        copySource,
+        concurrentBuilds: false,
+        buildProgress: 'start-end',
+        vectorHelp: SERVER_VECTOR_HELP,
+      },
+      queryable: queryableOf(client, copyFromStdin),
+      check: () => inTransactionBlock(client),
+      within,
+    })
+  }
   return {
     kind: 'postgres',
     capabilities: {
-      copySource: servedPGlite ? null : 'stdin',
+      copySource,
       concurrentBuilds: true,
       buildProgress: 'polled',
       vectorHelp: SERVER_VECTOR_HELP,
@@ -134,6 +154,7 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       return outcome.result
     },
     session: onOneClient,
+    within,
     copyFrom: (text, data) => onOneClient((q) => q.copyFrom(text, data)),
     close,
   }
@@ -146,6 +167,37 @@ const SERVER_VECTOR_HELP = {
     "provider's dashboard), then reconnect",
   createFailed:
     'pgvector is available but could not be enabled; ask a database owner to run: CREATE EXTENSION vector',
+}
+
+/** The user's handle as a node-postgres client, or an ArgError naming what it takes. */
+function pgClient(tx: TransactionHandle): PgClientLike {
+  const pglite = isObject(tx) && 'closed' in tx && typeof Reflect.get(tx, 'rollback') === 'function'
+  if (!isObject(tx) || typeof Reflect.get(tx, 'query') !== 'function' || pglite) {
+    throw new ArgError(
+      'withTransaction takes a node-postgres client (a PoolClient after BEGIN) on a server collection',
+    )
+  }
+  return tx as PgClientLike
+}
+
+/**
+ * SAVEPOINT works only inside a transaction block: a client without BEGIN would otherwise run each
+ * vecs statement as its own committed transaction, which is not what the user asked for.
+ */
+async function inTransactionBlock(client: PgClientLike): Promise<void> {
+  try {
+    await typedRejection(client.query('SAVEPOINT vecs_check; RELEASE SAVEPOINT vecs_check'))
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== '25P01') throw error
+    throw new ArgError(
+      'withTransaction(client) needs a transaction in progress on that client: send BEGIN first (vecs never opens or commits yours)',
+      { cause: error },
+    )
+  }
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null
 }
 
 /** COPY … FROM STDIN through pg-copy-streams, the data streamed as CopyData messages. */

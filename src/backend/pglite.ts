@@ -1,6 +1,18 @@
-import type { Backend, KeptSettings, PGliteLike, PgClientLike, Queryable } from './backend.js'
+import { ArgError } from '../errors.js'
+import type {
+  Backend,
+  Capabilities,
+  KeptSettings,
+  PGliteLike,
+  PGliteTransactionLike,
+  PgClientLike,
+  Queryable,
+  TransactionHandle,
+} from './backend.js'
 import { lockDirectory } from './lock.js'
 import { guardPGlite, openFailure } from './pglite-faults.js'
+import { serializer, type Exclusive } from './serial.js'
+import { withinBackend } from './within.js'
 import { queryableOf, runTransaction, type CopyFn } from './session.js'
 
 /**
@@ -74,19 +86,32 @@ async function pgliteBackend(
   const queryable = queryableOf(guarded, copy)
   // PGlite is one session: one record of what vecs set on it.
   const kept: KeptSettings = new Map()
+  const capabilities: Capabilities = {
+    copySource: 'blob',
+    concurrentBuilds: false,
+    buildProgress: 'start-end',
+    vectorHelp: { missing: PGLITE_VECTOR_HELP, createFailed: PGLITE_VECTOR_HELP },
+  }
+  const within = (tx: TransactionHandle): Backend => {
+    const theirs = pgliteTransaction(tx)
+    return withinBackend({
+      kind: 'pglite',
+      capabilities,
+      // Without the lock: the user's transaction holds it, and its statements wait on this call.
+      queryable,
+      check: () => sameTransaction(theirs, queryable),
+      within,
+    })
+  }
   return {
     kind: 'pglite',
-    capabilities: {
-      copySource: 'blob',
-      concurrentBuilds: false,
-      buildProgress: 'start-end',
-      vectorHelp: { missing: PGLITE_VECTOR_HELP, createFailed: PGLITE_VECTOR_HELP },
-    },
+    capabilities,
     query: (text, values) => serial(() => queryable.query(text, values)),
     copyFrom: (text, data) => serial(() => queryable.copyFrom(text, data)),
     ownsSessions: owned,
     transaction: (fn, prelude) => serial(() => transactionOn(guarded, copy, fn, prelude)),
     session: (fn) => serial(() => fn(queryable, kept)),
+    within,
     async close(): Promise<void> {
       // Outside the lock: PGlite's close() takes it itself.
       await serial(() => client.end())
@@ -121,10 +146,41 @@ async function transactionOn<T>(
   return outcome.result
 }
 
+/**
+ * The user's PGlite transaction, open, on the instance vecs sends to: the statement both run sees
+ * the same transaction start. vecs' statements go through its own protocol client, not `tx`, so
+ * that results are read exactly as everywhere else; a `tx` of another instance would leave them
+ * outside any transaction.
+ */
+async function sameTransaction(tx: PGliteTransactionLike, queryable: Queryable): Promise<void> {
+  if (tx.closed) throw new ArgError('withTransaction was given a PGlite transaction already closed')
+  const [theirs] = (await tx.query(STARTED_AT)).rows as { at: string }[]
+  const [ours] = await queryable.query<{ at: string }>(STARTED_AT)
+  if (theirs?.at !== ours?.at) {
+    throw new ArgError(
+      "withTransaction was given a transaction of another PGlite: pass the tx of this client's own instance",
+    )
+  }
+}
+
+const STARTED_AT = 'SELECT transaction_timestamp()::text AS at'
+
+function pgliteTransaction(tx: TransactionHandle): PGliteTransactionLike {
+  const shaped =
+    typeof tx === 'object' &&
+    tx !== null &&
+    typeof Reflect.get(tx, 'query') === 'function' &&
+    typeof Reflect.get(tx, 'closed') === 'boolean'
+  if (!shaped) {
+    throw new ArgError(
+      "withTransaction takes the tx of PGlite's transaction() on an embedded collection",
+    )
+  }
+  return tx as PGliteTransactionLike
+}
+
 const PGLITE_VECTOR_HELP =
   "pgvector is not loaded in this PGlite: create it with extensions: { vector } from '@electric-sql/pglite-pgvector'"
-
-type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>
 
 /**
  * PGlite is one session: a transaction must not interleave with anyone else's statements, so every
@@ -139,11 +195,3 @@ function exclusiveOn(pglite: PGliteLike): Exclusive {
 }
 
 /** A lock of our own, for a PGlite build without the internal one. */
-function serializer(): Exclusive {
-  let tail: Promise<unknown> = Promise.resolve()
-  return <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn, fn)
-    tail = run.catch(() => {})
-    return run
-  }
-}

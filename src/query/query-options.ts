@@ -6,7 +6,7 @@ import type { FilterNode } from '../filter/nodes.js'
 import { parseFilter } from '../filter/parse.js'
 import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { checkMeasure } from '../measures.js'
-import type { Measure, QueryOptions } from '../types.js'
+import type { Measure, QueryOptions, Vector } from '../types.js'
 
 /**
  * A query's filter as SQL, compiled once per query for everything that needs it (the statement,
@@ -99,3 +99,7 @@ function containmentOnly(node: FilterNode): boolean {
   if (node.kind === 'and') return node.children.every(containmentOnly)
   return node.kind === 'eq'
 }
+
+/** Query options of a collection whose adapter takes media `M`: media, or a vector past the adapter. */
+export type QueryInput<M, Meta> =
+  QueryOptions<M, Meta> | (QueryOptions<Vector, Meta> & { skipAdapter: true })

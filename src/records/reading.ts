@@ -9,7 +9,7 @@ import { ident } from '../sql/fragment.js'
 import { countWhere, selectPage } from '../sql/pages.js'
 import { selectByIds, selectSample } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
-import type { CountOptions, FetchedRecord, ListOptions, Page } from '../types.js'
+import type { CountOptions, FetchedRecord, ListOptions, Page, ScanOptions } from '../types.js'
 import { checkIds } from './parts.js'
 
 type StoredRow = { id: string; vec: string; metadata: string }
@@ -79,6 +79,26 @@ export async function listRecords(
   return { records, cursor: records.length < (limit as number) || !last ? null : encode(last.id) }
 }
 
+/**
+ * Every page of records (those `filters` matches), `pageSize` records each (1..10000, default
+ * 100), in id order: `list` page after page, each resuming after the last id of the one before.
+ */
+export async function* scanPages(
+  db: Backend,
+  table: TableRef,
+  options: unknown,
+): AsyncGenerator<FetchedRecord[]> {
+  const { pageSize, ...rest } = optionsObject('scan', options, SCAN_KEYS)
+  const limit = pageSize === undefined ? PAGE_DEFAULT : pageSize
+  checkInteger('scan pageSize', limit, { min: 1, max: PAGE_MAX })
+  let cursor: string | null = null
+  do {
+    const page: Page<FetchedRecord> = await listRecords(db, table, { ...rest, limit, cursor })
+    if (page.records.length > 0) yield page.records
+    cursor = page.cursor
+  } while (cursor !== null)
+}
+
 function condition(filters: unknown) {
   const filter = filters === undefined ? null : parseFilter(filters)
   return filter === null ? null : compileFilter(filter, ident('metadata'))
@@ -86,6 +106,7 @@ function condition(filters: unknown) {
 
 const COUNT_KEYS = optionKeys<CountOptions>()({ filters: true })
 const LIST_KEYS = optionKeys<ListOptions>()({ filters: true, limit: true, cursor: true })
+const SCAN_KEYS = optionKeys<ScanOptions>()({ filters: true, pageSize: true })
 
 function optionsObject(
   call: string,

@@ -44,6 +44,12 @@ export function createStage(t: TableRef): Fragment {
     ON COMMIT DROP`
 }
 
+/**
+ * Drops the staging table once merged: in a transaction vecs did not open (withTransaction) it
+ * would otherwise outlive the call, and the next large upsert there could not create its own.
+ */
+export const dropStage: Fragment = sql`DROP TABLE ${stage}`
+
 /** Appends rows to the staging table where the backend cannot COPY; `firstSeq` numbers them. */
 export function insertStage(rows: readonly EncodedRow[], firstSeq: number): Fragment {
   const values = rows.map(

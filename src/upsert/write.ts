@@ -7,6 +7,7 @@ import {
   rollbackToSavepoint,
   savepoint,
   createStage,
+  dropStage,
   insertStage,
   mergeStage,
   upsertRows,
@@ -84,6 +85,7 @@ async function stageAndMerge(
   for (const batch of head) await stage(batch)
   for (let next = await rest.next(); !next.done; next = await rest.next()) await stage(next.value)
   await execute(tx, mergeStage(table))
+  await execute(tx, dropStage)
   return written
 }
 

@@ -121,9 +121,12 @@ const CREATE_INDEX_KEYS = optionKeys<CreateIndexOptions>()({
 
 /** What `reindex()` rebuilds: the current method, measure and arguments; lists vecs chose are chosen afresh. */
 export function rebuildOptions(
-  current: CurrentIndex,
+  current: CurrentIndex | null,
+  collection: string,
 ): Required<Pick<CreateIndexOptions, 'method' | 'measure' | 'replace'>> &
   Pick<CreateIndexOptions, 'indexArguments'> {
+  if (current === null)
+    throw new ArgError(`collection "${collection}" has no vector index to rebuild`)
   const { info, note } = current
   const indexArguments =
     info.method === 'hnsw'

@@ -11,12 +11,14 @@ import {
   type Collection,
   type CreateIndexOptions,
   type IndexTuning,
+  type PGliteTransactionLike,
   type QueryOptions,
   type QueryResult,
 } from 'vecs'
 
 declare const maybeNumber: number | undefined
 declare const maybeBoolean: boolean | undefined
+declare const transaction: PGliteTransactionLike
 
 export async function quickstart(): Promise<void> {
   await using vx = await createClient(undefined, { schema: undefined })
@@ -72,6 +74,17 @@ export async function quickstart(): Promise<void> {
   const notSurely: QueryResult[] = either
   const handled = either.map((r) => (typeof r === 'string' ? r : r.id))
   console.log(plainIds, off, distance, notSurely, handled)
+
+  // queryMany: one result list per input, typed by the same flags.
+  const many = await docs.queryMany({ data: [[1, 2, 3]], includeSimilarity: true })
+  const similarity: number = many[0]![0]!.similarity
+  const manyIds: string[][] = await docs.queryMany({ data: [[1, 2, 3]], limit: maybeNumber })
+  // @ts-expect-error: queryMany takes a list of vectors, not one vector
+  await docs.queryMany({ data: [1, 2, 3] })
+  for await (const page of docs.scan({ pageSize: maybeNumber })) console.log(page.length)
+  // A transaction handle of the user's: a node-postgres client or PGlite's tx, typed structurally.
+  const inTx: Collection = docs.withTransaction(transaction)
+  console.log(similarity, manyIds, await inTx.count())
 
   try {
     await docs.fetch(['a'])

@@ -12,11 +12,12 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url))
 
 /** Top to bottom: a module may import from its own unit or from any unit below it. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['cli/'],
+  ['cli/', 'integrations/'],
   ['index.ts'],
   ['connect.ts'],
   ['client.ts'],
   ['collection.ts'],
+  ['collection-records.ts'],
   ['stats.ts'],
   ['upsert/', 'query/', 'tuning/', 'delete/'],
   ['vector-index/', 'adapter/'],

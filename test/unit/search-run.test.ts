@@ -37,6 +37,7 @@ function recording(ownsSessions: boolean) {
       return result
     },
     session: (fn) => fn(q, kept),
+    within: () => assert.fail('a search never asks for a transaction of its own'),
     close: async () => {},
   }
   return { db, sent, kept }
