@@ -37,6 +37,25 @@ test('require("vecs") in a CommonJS process loads the CommonJS build and runs a 
   assert.equal(result.esm, false)
 })
 
+test('the integrations load from CommonJS too, with the errors of the same vecs', async () => {
+  const script = `
+    const vecs = require('vecs')
+    const { VecsVectorStore } = require('vecs/langchain')
+    const { AiSdkEmbedding } = require('vecs/ai')
+    const { SyntheticEmbeddings } = require('@langchain/core/utils/testing')
+    const same = (fn) => { try { fn(); return false } catch (e) { return e instanceof vecs.ArgError } }
+    console.log(JSON.stringify({
+      store: require.resolve('vecs/langchain'),
+      langchain: same(() => new VecsVectorStore(new SyntheticEmbeddings(), {})),
+      ai: same(() => new AiSdkEmbedding({})),
+    }))
+  `
+  const { stdout } = await run(process.execPath, ['-e', script])
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
+  assert.match(result.store, /dist\/cjs\/integrations\/langchain\.js$/)
+  assert.deepEqual({ langchain: result.langchain, ai: result.ai }, { langchain: true, ai: true })
+})
+
 test('Jest requires vecs: the embedded database and a server', async () => {
   const server = await servePGlite()
   try {

@@ -25,6 +25,10 @@ test('the package holds the build, the LICENSE and the README, and nothing stale
     'dist/cjs/index.d.ts',
     'dist/cjs/package.json',
     'dist/cli/main.js',
+    'dist/integrations/langchain.js',
+    'dist/cjs/integrations/langchain.d.ts',
+    'dist/integrations/ai-sdk.js',
+    'dist/cjs/integrations/ai-sdk.d.ts',
   ])
     assert.ok(files.includes(needed), `${needed} is packed`)
   assert.deepEqual(
@@ -33,13 +37,27 @@ test('the package holds the build, the LICENSE and the README, and nothing stale
     'no source maps (the sources are not published)',
   )
   assert.deepEqual(
-    files.filter((f) => /^(src|test|bench|scripts|scratch|examples|docs)\//.test(f)),
+    files.filter((f) => /^(src|test|bench|scripts|scratch|examples|docs|data)\//.test(f)),
     [],
   )
+  // The demo's word vectors are a package of their own: vecs itself stays small.
+  assert.ok(pack.size < 1_000_000, `the tarball is ${pack.size} bytes`)
   // Every module built comes from a source that still exists: an earlier build leaves nothing.
   const stale = files
     .filter((f) => f.startsWith('dist/') && f.endsWith('.js') && f !== 'dist/cjs/package.json')
     .map((f) => f.replace(/^dist\/(cjs\/)?/, 'src/'))
     .filter((source) => !existsSync(source) && !existsSync(source.replace(/\.js$/, '.ts')))
   assert.deepEqual(stale, [])
+})
+
+test('the demo data is its own package, with the vectors and words the demo reads', async () => {
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--workspace', 'data'])
+  const [pack] = JSON.parse(stdout) as [{ name: string; files: { path: string }[]; size: number }]
+  assert.equal(pack.name, 'vecs-demo-data')
+  assert.deepEqual(pack.files.map((f) => f.path).sort(), [
+    'README.md',
+    'glove-100d-25k.f32',
+    'glove-100d-25k.words.txt',
+    'package.json',
+  ])
 })

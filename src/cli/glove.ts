@@ -1,16 +1,23 @@
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { MissingDependency } from '../index.js'
 
-/** The GloVe-100 subset shipped in data/: the 25,000 most frequent lowercase words. */
+/**
+ * The GloVe-100 subset `vecs demo` searches: the 25,000 most frequent lowercase words. It is a
+ * package of its own (`vecs-demo-data`, this repository's data/), so that the 10 MB of vectors
+ * reach only those who run the demo, not every install of vecs.
+ */
 export interface Glove {
   readonly words: readonly string[]
   readonly dimension: number
   vector(i: number): Float32Array
 }
 
-const DATA = new URL('../../data/', import.meta.url)
 const DIMENSION = 100
 
 export async function loadGlove(): Promise<Glove> {
+  const DATA = demoData()
   const [text, bytes] = await Promise.all([
     readFile(new URL('glove-100d-25k.words.txt', DATA), 'utf8'),
     readFile(new URL('glove-100d-25k.f32', DATA)),
@@ -26,6 +33,19 @@ export async function loadGlove(): Promise<Glove> {
     words,
     dimension: DIMENSION,
     vector: (i) => values.subarray(i * DIMENSION, (i + 1) * DIMENSION),
+  }
+}
+
+/** Where `vecs-demo-data` is installed, or MissingDependency with the command that installs it. */
+function demoData(): URL {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('vecs-demo-data/package.json')
+    return new URL('./', pathToFileURL(manifest))
+  } catch (error) {
+    throw new MissingDependency(
+      'vecs demo searches word vectors of a package of their own (10 MB): npm install vecs-demo-data',
+      { cause: error },
+    )
   }
 }
 
