@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { test } from 'node:test'
-import { createClient, type Client, type UpsertRecord } from '../src/index.js'
-import { describeEachBackend } from './backends.js'
+import { test, type TestContext } from 'node:test'
+import { createClient, type Client, type Location, type UpsertRecord } from '../src/index.js'
+import { describeEachBackend, servePGlite, type TestBackend } from './backends.js'
 import { seeded } from './support/data.js'
 
 /** Ids 0..n-1 in an order of this writer's own: shuffled by a seed. */
@@ -54,23 +54,18 @@ describeEachBackend('concurrent writers', (b) => {
 })
 
 describeEachBackend('clients started together', (b) => {
-  test('20 clients opened at once on a new database all start: pgvector and the schema are created once', async (t) => {
-    if (b.name !== 'server' || b.url === null) {
-      t.skip('needs a server to create a database on (VECS_TEST_DATABASE_URL)')
-      return
-    }
-    const database = `vecs_start_${randomBytes(4).toString('hex')}`
+  /**
+   * 50 clients at once on a database where neither pgvector nor the schema exists yet, as many
+   * serverless functions start together: every one starts, and they share one schema. On a server,
+   * a database of its own (the clients race to create the extension and the schema); embedded and
+   * served, a PGlite of its own (its one session takes the clients in turn).
+   */
+  test('50 clients opened at once on a new database all start: pgvector and the schema are created once', async (t) => {
+    const fresh = await freshDatabase(b, t)
+    if (fresh === null) return
     try {
-      await b.raw(`CREATE DATABASE ${database}`)
-    } catch (error) {
-      t.skip(`this role cannot create a database: ${(error as Error).message}`)
-      return
-    }
-    try {
-      const url = new URL(b.url)
-      url.pathname = `/${database}`
       const started = await Promise.allSettled(
-        Array.from({ length: 20 }, () => createClient(url.toString(), { poolSize: 1 })),
+        Array.from({ length: 50 }, () => createClient(fresh.location(), { poolSize: 1 })),
       )
       const failed = started.filter((s) => s.status === 'rejected')
       assert.deepEqual(
@@ -82,10 +77,40 @@ describeEachBackend('clients started together', (b) => {
       // They all work on the one schema: one creates a collection, another sees it.
       const c = await clients[0]!.getOrCreateCollection('shared', { dimension: 2 })
       await c.upsert([['a', [1, 2]]])
-      assert.equal(await (await clients[19]!.getCollection('shared')).count(), 1)
+      assert.equal(await (await clients[49]!.getCollection('shared')).count(), 1)
       await Promise.all(clients.map((client) => client.disconnect()))
     } finally {
-      await b.raw(`DROP DATABASE ${database} WITH (FORCE)`)
+      await fresh.drop()
     }
   })
 })
+
+/** A database no client has opened yet, on the suite's backend; null (skipped) where none can be made. */
+async function freshDatabase(
+  b: TestBackend,
+  t: TestContext,
+): Promise<{ location(): Location; drop(): Promise<void> } | null> {
+  if (b.name === 'pglite') {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const { vector } = await import('@electric-sql/pglite-pgvector')
+    const db = await PGlite.create({ extensions: { vector } })
+    return { location: () => ({ pglite: db }), drop: () => db.close() }
+  }
+  if (b.name === 'pg-socket') {
+    const served = await servePGlite()
+    return { location: () => served.location() as Location, drop: () => served.close() }
+  }
+  const database = `vecs_start_${randomBytes(4).toString('hex')}`
+  try {
+    await b.raw(`CREATE DATABASE ${database}`)
+  } catch (error) {
+    t.skip(`this role cannot create a database: ${(error as Error).message}`)
+    return null
+  }
+  const url = new URL(b.url as string)
+  url.pathname = `/${database}`
+  return {
+    location: () => url.toString(),
+    drop: async () => void (await b.raw(`DROP DATABASE ${database} WITH (FORCE)`)),
+  }
+}

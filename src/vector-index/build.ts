@@ -206,6 +206,9 @@ async function create(db: Queryable, statement: Fragment, plan: IndexPlan): Prom
   }
 }
 
+/** The phase of a build nothing can watch (PGlite: one session, on this thread). */
+export const ONE_SESSION_BUILD = 'building index (one session: no progress until it ends)'
+
 /**
  * Reports build progress. Where the backend has other sessions, a second connection polls
  * pg_stat_progress_create_index while the build runs; PGlite runs the build on this thread, so it
@@ -220,9 +223,10 @@ async function withProgress(
 ): Promise<void> {
   if (!listener) return run()
   if (db.capabilities.buildProgress === 'start-end') {
-    listener({ phase: 'building index', percent: 0 })
+    // Nothing can watch a build that holds the only session: say so, rather than a 0% that sits.
+    listener({ phase: ONE_SESSION_BUILD, percent: null })
     await run()
-    listener({ phase: 'building index', percent: 100 })
+    listener({ phase: 'done', percent: 100 })
     return
   }
   const [row] = await execute<{ pid: number }>(build, selectBackendPid)
