@@ -5,7 +5,12 @@ import { checkFlag } from './checks.js'
 import { adaptQuery, vectorData } from './query/adapt-query.js'
 import { growthWatch } from './query/growth.js'
 import { splitQueryMany, type QueryManyOptions } from './query/query-many.js'
-import { checkQuery, type AnyQueryOptions, type QueryInput } from './query/query-options.js'
+import {
+  checkQuery,
+  type AnyQueryOptions,
+  type CheckedQuery,
+  type QueryInput,
+} from './query/query-options.js'
 import { planSearch, type ServerFeatures } from './query/plan.js'
 import { shapeResults } from './query/results.js'
 import { explainSearch, runSearch } from './query/run.js'
@@ -87,10 +92,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
    */
   query<O extends QueryInput<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>>
   async query(options: AnyQueryOptions): Promise<unknown[]> {
-    const { plan, checked, index } = await this.#plan(options)
-    const rows = await runSearch(this.db, plan, checked.limit, this.#features)
-    if (index !== null) await this.#watchGrowth(index)
-    return shapeResults(rows, checked)
+    return this.#search(checkQuery(options), options.data)
   }
 
   /**
@@ -100,8 +102,9 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
    */
   queryMany<O extends QueryManyOptions<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>[]>
   async queryMany(options: unknown): Promise<unknown[]> {
-    const { inputs, shared } = splitQueryMany(options)
-    return Promise.all(inputs.map((data) => this.query({ ...shared, data } as never)))
+    const { inputs, checked } = splitQueryMany(options)
+    if (checked === null) return []
+    return Promise.all(inputs.map((data) => this.#search(checked, data)))
   }
 
   /**
@@ -113,7 +116,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     { analyze = false }: { analyze?: boolean } = {},
   ): Promise<string> {
     checkFlag('analyze', analyze)
-    const { plan } = await this.#plan(options)
+    const { plan } = await this.#plan(checkQuery(options as AnyQueryOptions), options.data)
     return explainSearch(this.db, plan, analyze)
   }
 
@@ -174,12 +177,18 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     return (await this.getIndex())?.measure === measure
   }
 
-  async #plan(options: AnyQueryOptions) {
-    const checked = checkQuery(options)
+  async #search(checked: CheckedQuery, input: unknown): Promise<unknown[]> {
+    const { plan, index } = await this.#plan(checked, input)
+    const rows = await runSearch(this.db, plan, checked.limit, this.#features)
+    if (index !== null) await this.#watchGrowth(index)
+    return shapeResults(rows, checked)
+  }
+
+  async #plan(checked: CheckedQuery, input: unknown) {
     const data =
       this.adapter !== null && !checked.skipAdapter
-        ? await adaptQuery(this.adapter, options.data)
-        : vectorData(this.name, this.adapter, options.data)
+        ? await adaptQuery(this.adapter, input)
+        : vectorData(this.name, this.adapter, input)
     const vec = vectorToBinary(toFloat32(data, this.dimension))
     // Once the index is known, a query does not wait a turn for it.
     const index = this.#index?.known ? this.#index.known.value : await this.#currentIndex()
@@ -187,7 +196,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
       warnNoCoveringIndex(this.schema, this.name, checked.measure)
     const share = await filterShare(this.#selectivity, checked, index, this.#features)
     const plan = planSearch(this.table, checked, vec, index, this.#features, share)
-    return { plan, checked, index }
+    return { plan, index }
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {

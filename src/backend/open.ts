@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { ArgError } from '../errors.js'
 import type { Backend, PGliteLike, PgPoolLike } from './backend.js'
 import type { PgOptions } from './pg.js'
+import { hasMethods, isObject } from './shape.js'
 
 /** Where a client's data lives: a location string, or a handle the user already has. */
 export type Location = string | { pool: PgPoolLike } | { pglite: PGliteLike }
@@ -58,10 +59,6 @@ function checkHandle(location: unknown): { pool: PgPoolLike } | { pglite: PGlite
   )
 }
 
-function hasMethods(value: unknown, names: readonly string[]): boolean {
-  return isObject(value) && names.every((name) => typeof Reflect.get(value, name) === 'function')
-}
-
 async function openString(location: string, options: PgOptions): Promise<Backend> {
   if (/^postgres(ql)?:\/\//i.test(location))
     return (await import('./pg.js')).openPgUrl(location, options)
@@ -73,8 +70,4 @@ async function openString(location: string, options: PgOptions): Promise<Backend
     )
   }
   return (await import('./pglite.js')).openPGlite(resolve(location))
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null
 }

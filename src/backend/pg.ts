@@ -11,6 +11,7 @@ import {
   type TransactionHandle,
 } from './backend.js'
 import { ArgError } from '../errors.js'
+import { hasMethods, isObject } from './shape.js'
 import { withinBackend } from './within.js'
 import { typedDriverError, typedRejection } from './driver-errors.js'
 import { queryableOf, runTransaction } from './session.js'
@@ -171,8 +172,8 @@ const SERVER_VECTOR_HELP = {
 
 /** The user's handle as a node-postgres client, or an ArgError naming what it takes. */
 function pgClient(tx: TransactionHandle): PgClientLike {
-  const pglite = isObject(tx) && 'closed' in tx && typeof Reflect.get(tx, 'rollback') === 'function'
-  if (!isObject(tx) || typeof Reflect.get(tx, 'query') !== 'function' || pglite) {
+  const pglite = isObject(tx) && 'closed' in tx && hasMethods(tx, ['rollback'])
+  if (!hasMethods(tx, ['query']) || pglite) {
     throw new ArgError(
       'withTransaction takes a node-postgres client (a PoolClient after BEGIN) on a server collection',
     )
@@ -194,10 +195,6 @@ async function inTransactionBlock(client: PgClientLike): Promise<void> {
       { cause: error },
     )
   }
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null
 }
 
 /** COPY … FROM STDIN through pg-copy-streams, the data streamed as CopyData messages. */

@@ -12,6 +12,7 @@ import type {
 import { lockDirectory } from './lock.js'
 import { guardPGlite, openFailure } from './pglite-faults.js'
 import { serializer, type Exclusive } from './serial.js'
+import { hasMethods } from './shape.js'
 import { withinBackend } from './within.js'
 import { queryableOf, runTransaction, type CopyFn } from './session.js'
 
@@ -166,12 +167,7 @@ async function sameTransaction(tx: PGliteTransactionLike, queryable: Queryable):
 const STARTED_AT = 'SELECT transaction_timestamp()::text AS at'
 
 function pgliteTransaction(tx: TransactionHandle): PGliteTransactionLike {
-  const shaped =
-    typeof tx === 'object' &&
-    tx !== null &&
-    typeof Reflect.get(tx, 'query') === 'function' &&
-    typeof Reflect.get(tx, 'closed') === 'boolean'
-  if (!shaped) {
+  if (!hasMethods(tx, ['query']) || typeof Reflect.get(tx, 'closed') !== 'boolean') {
     throw new ArgError(
       "withTransaction takes the tx of PGlite's transaction() on an embedded collection",
     )
@@ -193,5 +189,3 @@ function exclusiveOn(pglite: PGliteLike): Exclusive {
   const locking = pglite as PGliteLike & { _runExclusiveTransaction: Exclusive }
   return (fn) => locking._runExclusiveTransaction(fn)
 }
-
-/** A lock of our own, for a PGlite build without the internal one. */

@@ -1,6 +1,6 @@
 import { ArgError } from '../errors.js'
 import type { QueryOptions, Vector } from '../types.js'
-import { checkQuery, type AnyQueryOptions } from './query-options.js'
+import { checkQuery, type AnyQueryOptions, type CheckedQuery } from './query-options.js'
 
 /** Options of `queryMany` on a collection whose adapter takes media `M`. */
 export type QueryManyOptions<M, Meta> =
@@ -12,11 +12,12 @@ export const QUERY_MANY_MAX = 10_000
 
 /**
  * Splits `queryMany` options into the list of inputs and the options every query shares, checked
- * once (with the first input) before any query runs, so that a bad option is one error.
+ * once (with the first input) before any query runs, so that a bad option is one error and a
+ * filter is parsed and compiled once for all the inputs.
  */
 export function splitQueryMany(options: unknown): {
   inputs: readonly unknown[]
-  shared: Omit<AnyQueryOptions, 'data'>
+  checked: CheckedQuery | null
 } {
   if (typeof options !== 'object' || options === null || Array.isArray(options))
     throw new ArgError('queryMany takes an options object')
@@ -28,6 +29,8 @@ export function splitQueryMany(options: unknown): {
   }
   if (data.length > QUERY_MANY_MAX)
     throw new ArgError(`queryMany takes at most ${QUERY_MANY_MAX} queries at once`)
-  if (data.length > 0) checkQuery({ ...shared, data: data[0] })
-  return { inputs: data, shared }
+  return {
+    inputs: data,
+    checked: data.length > 0 ? checkQuery({ ...shared, data: data[0] }) : null,
+  }
 }

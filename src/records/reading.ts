@@ -5,7 +5,7 @@ import { compileFilter } from '../filter/compile.js'
 import { parseFilter } from '../filter/parse.js'
 import { recordFromRow } from './stored.js'
 import { execute } from '../sql/execute.js'
-import { ident } from '../sql/fragment.js'
+import { ident, type Fragment } from '../sql/fragment.js'
 import { countWhere, selectPage } from '../sql/pages.js'
 import { selectByIds, selectSample } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
@@ -73,30 +73,43 @@ export async function listRecords(
   const limit = given.limit === undefined ? PAGE_DEFAULT : given.limit
   checkInteger('list limit', limit, { min: 1, max: PAGE_MAX })
   const after = given.cursor === undefined || given.cursor === null ? null : decode(given.cursor)
-  const statement = selectPage(table, condition(given.filters), after, limit as number)
-  const records = (await execute<StoredRow>(db, statement)).map(recordFromRow)
+  const records = await readPage(db, table, condition(given.filters), after, limit as number)
   const last = records[records.length - 1]
   return { records, cursor: records.length < (limit as number) || !last ? null : encode(last.id) }
 }
 
+/** Up to `limit` records `where` matches (null: all), in id order, after the id `after`. */
+async function readPage(
+  db: Backend,
+  table: TableRef,
+  where: Fragment | null,
+  after: string | null,
+  limit: number,
+): Promise<FetchedRecord[]> {
+  return (await execute<StoredRow>(db, selectPage(table, where, after, limit))).map(recordFromRow)
+}
+
 /**
  * Every page of records (those `filters` matches), `pageSize` records each (1..10000, default
- * 100), in id order: `list` page after page, each resuming after the last id of the one before.
+ * 100), in id order: what `list` reads page after page, the filter compiled once.
  */
 export async function* scanPages(
   db: Backend,
   table: TableRef,
   options: unknown,
 ): AsyncGenerator<FetchedRecord[]> {
-  const { pageSize, ...rest } = optionsObject('scan', options, SCAN_KEYS)
+  const { pageSize, filters } = optionsObject('scan', options, SCAN_KEYS)
   const limit = pageSize === undefined ? PAGE_DEFAULT : pageSize
   checkInteger('scan pageSize', limit, { min: 1, max: PAGE_MAX })
-  let cursor: string | null = null
-  do {
-    const page: Page<FetchedRecord> = await listRecords(db, table, { ...rest, limit, cursor })
-    if (page.records.length > 0) yield page.records
-    cursor = page.cursor
-  } while (cursor !== null)
+  // The filter is compiled once; each page resumes after the last id of the one before.
+  const where = condition(filters)
+  let after: string | null = null
+  for (;;) {
+    const records = await readPage(db, table, where, after, limit as number)
+    if (records.length > 0) yield records
+    if (records.length < (limit as number)) return
+    after = (records[records.length - 1] as FetchedRecord).id
+  }
 }
 
 function condition(filters: unknown) {

@@ -207,7 +207,7 @@ async function create(db: Queryable, statement: Fragment, plan: IndexPlan): Prom
 }
 
 /** The phase of a build nothing can watch (PGlite: one session, on this thread). */
-export const ONE_SESSION_BUILD = 'building index (one session: no progress until it ends)'
+const ONE_SESSION_BUILD = 'building index (one session: no progress until it ends)'
 
 /**
  * Reports build progress. Where the backend has other sessions, a second connection polls
