@@ -11,7 +11,7 @@ import { createClient, type Client } from '../src/index.js'
 export interface RawDriver {
   query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>
   /** `COPY <target> FROM … (FORMAT binary)` with `data` as the complete binary stream. */
-  copyBinary(target: string, data: Buffer[]): Promise<void>
+  copyBinary(target: string, data: Uint8Array[]): Promise<void>
 }
 
 export interface BenchBackend {

@@ -2,7 +2,7 @@
 // and declarations by tsc, then dist/cjs: the library (not the CLI) as CommonJS, for require('vecs')
 // and test runners that load CommonJS only (Jest on Node 20).
 import { execFileSync } from 'node:child_process'
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
+import { access, copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { build } from 'esbuild'
 
@@ -12,7 +12,7 @@ execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconf
 })
 
 const sources = (await readdir('src', { recursive: true }))
-  .filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('cli/') && !f.endsWith('.d.ts'))
+  .filter((f) => /\.(ts|js)$/.test(f) && !f.startsWith('cli/') && !/\.(d|browser)\.ts$/.test(f))
   .map((f) => join('src', f))
 
 await build({
@@ -39,3 +39,37 @@ for (const file of await readdir('dist', { recursive: true })) {
   await mkdir(dirname(to), { recursive: true })
   await copyFile(join('dist', file), to)
 }
+
+// dist/browser: the library for browsers (the `browser` condition of package.json's exports), as
+// ES modules that share chunks. Where a module has a twin `<name>.browser.ts`, the twin is built
+// in its place (backend/platform: PGlite only; adapter/embedding-thread: no worker thread). PGlite
+// and the integrations' packages stay imports, for the app's bundler to resolve.
+const browserTwins = {
+  name: 'browser-twins',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/.*\.js$/ }, async (args) => {
+      const twin = join(args.resolveDir, args.path.replace(/\.js$/, '.browser.ts'))
+      const exists = await access(twin).then(
+        () => true,
+        () => false,
+      )
+      return exists ? { path: twin } : undefined
+    })
+  },
+}
+await build({
+  entryPoints: {
+    index: 'src/index.ts',
+    langchain: 'src/integrations/langchain.ts',
+    ai: 'src/integrations/ai-sdk.ts',
+  },
+  outdir: 'dist/browser',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  external: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@langchain/core', 'ai'],
+  plugins: [browserTwins],
+  logLevel: 'warning',
+})

@@ -1,4 +1,5 @@
 import { ArgError } from './errors.js'
+import { utf8Length } from './utf8.js'
 
 /** An integer option within bounds, else `ArgError` "`name` must be an integer from min to max". */
 export function checkInteger(
@@ -64,7 +65,7 @@ export function optionKeys<T>() {
 export function checkName(name: unknown, what: string): string {
   if (typeof name !== 'string') throw new ArgError(`${what} must be a string`)
   if (!name.isWellFormed()) throw new ArgError(`${what} must be valid UTF-8 (no lone surrogates)`)
-  const bytes = Buffer.byteLength(name, 'utf8')
+  const bytes = utf8Length(name)
   if (bytes < 1 || bytes > 63) throw new ArgError(`${what} must be 1 to 63 bytes long`)
   if (name.startsWith('_')) throw new ArgError(`${what} must not start with "_"`)
   if (name.includes('\0')) throw new ArgError(`${what} must not contain NUL characters`)

@@ -1,5 +1,4 @@
 /// <reference lib="esnext.disposable" preserve="true" />
-import { randomBytes } from 'node:crypto'
 import { Adapter } from './adapter/adapter.js'
 import type { Backend, BackendKind } from './backend/backend.js'
 import { checkName } from './checks.js'
@@ -11,6 +10,7 @@ import {
   MismatchedDimension,
 } from './errors.js'
 import type { ServerFeatures } from './query/plan.js'
+import { randomHex } from './random-hex.js'
 import * as catalog from './sql/catalog.js'
 import type { CollectionRow } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
@@ -96,13 +96,7 @@ export class Client implements AsyncDisposable {
         throw new CollectionAlreadyExists(
           `a table "${name}" that is not a collection exists in schema "${this.schema}"`,
         )
-      await execute(
-        tx,
-        statements.createMetadataIndex(
-          created,
-          `ix_meta_${randomBytes(4).toString('hex').slice(0, 7)}`,
-        ),
-      )
+      await execute(tx, statements.createMetadataIndex(created, `ix_meta_${randomHex(7)}`))
       return made
     })
     return this.#collection<Meta, M>(row, options.adapter ?? null, schema)

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import type { Adapter } from './adapter/adapter.js'
 import type { Backend, TransactionHandle } from './backend/backend.js'
 import { checkFlag } from './checks.js'

@@ -1,4 +1,3 @@
-import { endianness } from 'node:os'
 import { checkInteger } from './checks.js'
 import { ArgError, MismatchedDimension } from './errors.js'
 import { VECTOR_TYPES, type VectorType } from './types.js'
@@ -51,21 +50,17 @@ export function checkVectorType(type: unknown): VectorType {
 
 /**
  * pgvector's binary form of a float32 vector (what `vector_recv` reads): int16 dimension, int16
- * unused, then big-endian float32 values. Sent as a Buffer parameter, node-postgres binds it in
+ * unused, then big-endian float32 values. Sent as a Uint8Array parameter, node-postgres binds it in
  * binary format, which spares the server the text parser (many times slower, worst in PGlite).
  */
-export function vectorToBinary(vector: Float32Array): Buffer {
-  const out = Buffer.allocUnsafe(4 + 4 * vector.length)
-  out.writeInt16BE(vector.length, 0)
-  out.writeInt16BE(0, 2)
-  const values = out.subarray(4)
-  Buffer.from(vector.buffer, vector.byteOffset, 4 * vector.length).copy(values)
-  // Native byte order to network order in one native pass.
-  if (LITTLE_ENDIAN) values.swap32()
+export function vectorToBinary(vector: Float32Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * vector.length)
+  const view = new DataView(out.buffer)
+  view.setInt16(0, vector.length)
+  // DataView writes big-endian whatever the platform's order; a plain loop, as this runs per row.
+  for (let i = 0; i < vector.length; i++) view.setFloat32(4 + 4 * i, vector[i] as number)
   return out
 }
-
-const LITTLE_ENDIAN = endianness() === 'LE'
 
 /** Reads pgvector's text output (`[1,2.5,-3e-05]`, the same for `halfvec`). */
 export function vectorFromText(text: string): number[] {

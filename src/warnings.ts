@@ -1,4 +1,7 @@
-/** Warning codes vecs emits through `process.emitWarning`; listen with `process.on('warning', …)`. */
+/**
+ * Warning codes vecs emits: in Node through `process.emitWarning` (listen with
+ * `process.on('warning', …)`), elsewhere, as in a browser, through `console.warn`.
+ */
 export const WARNING_CODES = [
   'VECS_NO_COVERING_INDEX',
   'VECS_IVFFLAT_LOW_DATA',
@@ -9,7 +12,7 @@ export type WarningCode = (typeof WARNING_CODES)[number]
 
 const emitted = new Set<string>()
 
-/** Emits a Node warning once per process for `key` (a collection and measure, say). */
+/** Emits a warning once per process (or page) for `key` (a collection and measure, say). */
 export function warnOnce(key: string, code: WarningCode, message: string): void {
   const id = `${code}:${key}`
   if (emitted.has(id)) return
@@ -17,7 +20,15 @@ export function warnOnce(key: string, code: WarningCode, message: string): void 
   warn(code, message)
 }
 
-/** Emits a Node warning of type `VecsWarning` with a stable code. */
+/** Emits a warning of type `VecsWarning` with a stable code. */
 export function warn(code: WarningCode, message: string): void {
-  process.emitWarning(message, { type: 'VecsWarning', code })
+  const node = (globalThis as { process?: { emitWarning?: EmitWarning } }).process
+  if (typeof node?.emitWarning === 'function') {
+    node.emitWarning(message, { type: 'VecsWarning', code })
+  } else {
+    console.warn(`[${code}] VecsWarning: ${message}`)
+  }
 }
+
+/** Node's `process.emitWarning` as called here, typed by hand: Node's types may not be loaded. */
+type EmitWarning = (message: string, options: { type: string; code: string }) => void

@@ -85,8 +85,13 @@ export interface Submittable {
   submit(connection: unknown): void
 }
 
+/** What vecs sends one statement through: a node-postgres client, or its own PGlite protocol client. */
+export interface SqlClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
+}
+
 /** The members of a node-postgres client that vecs calls. */
-export interface PgClientLike extends ErrorEvents {
+export interface PgClientLike extends SqlClient, ErrorEvents {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>
   /** A submittable such as pg-copy-streams' COPY stream: node-postgres returns it, running. */
   query<S extends Submittable>(submittable: S): S

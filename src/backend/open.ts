@@ -1,8 +1,7 @@
-import { resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { ArgError } from '../errors.js'
 import type { Backend, PGliteLike, PgPoolLike } from './backend.js'
 import type { PgOptions } from './pg.js'
+import { openBrowserStore, openDirectory, openPool, openServer } from './platform.js'
 import { hasMethods, isObject } from './shape.js'
 
 /** Where a client's data lives: a location string, or a handle the user already has. */
@@ -11,18 +10,20 @@ export type Location = string | { pool: PgPoolLike } | { pglite: PGliteLike }
 /**
  * Chooses the backend from the location and loads its driver only then: `postgres://` and
  * `postgresql://` → node-postgres; `memory://` or nothing → PGlite in memory; a path or `file://`
- * → PGlite in that directory.
+ * → PGlite in that directory; `idb://name` → PGlite in the browser's IndexedDB. What the
+ * platform cannot open (a server in a browser, IndexedDB in Node) is an ArgError from platform.ts.
  */
 export async function openBackend(
   location: Location | undefined,
   options: PgOptions,
 ): Promise<Backend> {
   if (location === undefined || location === 'memory://') {
-    return (await import('./pglite.js')).openPGlite(null)
+    const { openPGlite, IN_MEMORY } = await import('./pglite.js')
+    return openPGlite(IN_MEMORY)
   }
   if (typeof location === 'string') return openString(location, options)
   const handle = checkHandle(location)
-  if ('pool' in handle) return (await import('./pg.js')).pgBackend(handle.pool, false)
+  if ('pool' in handle) return openPool(handle.pool)
   return (await import('./pglite.js')).wrapPGlite(handle.pglite)
 }
 
@@ -60,14 +61,13 @@ function checkHandle(location: unknown): { pool: PgPoolLike } | { pglite: PGlite
 }
 
 async function openString(location: string, options: PgOptions): Promise<Backend> {
-  if (/^postgres(ql)?:\/\//i.test(location))
-    return (await import('./pg.js')).openPgUrl(location, options)
-  if (location.startsWith('file://'))
-    return (await import('./pglite.js')).openPGlite(fileURLToPath(location))
+  if (/^postgres(ql)?:\/\//i.test(location)) return openServer(location, options)
+  if (location.startsWith('file://')) return openDirectory(location)
+  if (/^(idb|opfs-ahp):\/\/./.test(location)) return openBrowserStore(location)
   if (location === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new ArgError(
-      'location must be postgres://, postgresql://, memory://, file:// or a directory path',
+      'location must be postgres://, postgresql://, memory://, file://, idb:// or a directory path',
     )
   }
-  return (await import('./pglite.js')).openPGlite(resolve(location))
+  return openDirectory(location)
 }

@@ -5,12 +5,12 @@ import type {
   KeptSettings,
   PGliteLike,
   PGliteTransactionLike,
-  PgClientLike,
+  SqlClient,
   Queryable,
   TransactionHandle,
 } from './backend.js'
-import { lockDirectory } from './lock.js'
-import { guardPGlite, openFailure } from './pglite-faults.js'
+import { guardPGlite } from './pglite-faults.js'
+import { pgliteProtocol } from './pglite-protocol.js'
 import { serializer, type Exclusive } from './serial.js'
 import { hasMethods } from './shape.js'
 import { withinBackend } from './within.js'
@@ -22,41 +22,55 @@ import { queryableOf, runTransaction, type CopyFn } from './session.js'
  * - `_runExclusiveTransaction`: the instance's own lock (see `exclusiveOn`); without it a user's
  *   statements on a shared instance could land inside a vecs transaction.
  * - `_handleBlob` / `_cleanupBlob`: the data `COPY … FROM '/dev/blob'` reads, vecs' fast bulk path.
- * - `@electric-sql/pglite/node-postgres`'s `createPgConfig`, and `execProtocolStream`, which it calls:
- *   node-postgres over PGlite's in-process protocol, so both backends share one driver path.
+ * - `execProtocolStream` with `throwOnError: false`, and the `protocol` and `types` it exports: vecs'
+ *   own statement client over PGlite's in-process wire protocol (pglite-protocol.ts).
  * None of these is public API; a minor release may change them, and the pgvector build must match
  * the PGlite build it is loaded into. Bump both together, and only with the whole suite green.
  */
 
+/** Where an embedded database lives, and what to do about its directory around the open. */
+export interface EmbeddedPlace {
+  /** What PGlite opens: `memory://`, a directory, or a browser store such as `idb://name`. */
+  readonly dataDir: string
+  /** How messages name it: 'in memory', 'in /data/vecs'. */
+  readonly where: string
+  /** Gives back what was taken before the open (a directory lock); run when the backend closes. */
+  readonly release: () => void
+  /** The error a failed open becomes (a full disk said as one); default: as it was. */
+  readonly explain?: (error: unknown) => Promise<unknown>
+}
+
 /**
- * The embedded backend: PGlite (PostgreSQL in WASM) with pgvector, in memory or in a directory.
- * Statements go through node-postgres over PGlite's in-process protocol adapter, so parameters
- * travel in binary where vecs asks for it, exactly as on a server.
+ * The embedded backend: PGlite (PostgreSQL in WASM) with pgvector, in memory, in a directory, or
+ * in the browser's storage. Statements go over PGlite's in-process wire protocol
+ * (pglite-protocol.ts), parameters in binary where vecs asks for it and results read as
+ * node-postgres reads them from a server.
  */
-export async function openPGlite(dataDir: string | null): Promise<Backend> {
-  const release = dataDir === null ? () => {} : lockDirectory(dataDir)
+export async function openPGlite(place: EmbeddedPlace): Promise<Backend> {
   try {
     const { PGlite } = await import('@electric-sql/pglite')
     const { vector } = await import('@electric-sql/pglite-pgvector')
-    const pglite = await PGlite.create(dataDir ?? 'memory://', {
+    const pglite = await PGlite.create(place.dataDir, {
       extensions: { vector },
       startParams: [...PGlite.defaultStartParams, ...NO_STARTUP_PROGRESS_TIMER],
     }).catch(async (error: unknown) => {
-      throw dataDir === null ? error : await openFailure(error, dataDir)
+      throw place.explain === undefined ? error : await place.explain(error)
     })
-    const where = dataDir === null ? 'in memory' : `in ${dataDir}`
-    return await pgliteBackend(pglite, where, true, async () => {
+    return await pgliteBackend(pglite, place.where, true, async () => {
       try {
         await pglite.close()
       } finally {
-        release()
+        place.release()
       }
     })
   } catch (error) {
-    release()
+    place.release()
     throw error
   }
 }
+
+/** PGlite in memory: nothing to lock, nothing left when it closes. */
+export const IN_MEMORY: EmbeddedPlace = { dataDir: 'memory://', where: 'in memory', release() {} }
 
 /**
  * PostgreSQL arms a 10-second timer to log the progress of a long startup (crash recovery), and
@@ -77,11 +91,8 @@ async function pgliteBackend(
   owned: boolean,
   onClose: () => Promise<void>,
 ): Promise<Backend> {
-  const { default: pg } = await import('pg')
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres')
-  const client = new pg.Client(createPgConfig(pglite as never))
-  await client.connect()
-  const guarded = guardPGlite(client, where)
+  await pglite.waitReady
+  const guarded = guardPGlite(pgliteProtocol(pglite), where)
   const serial = exclusiveOn(pglite)
   const copy = copyFromBlob(pglite)
   const queryable = queryableOf(guarded, copy)
@@ -114,8 +125,8 @@ async function pgliteBackend(
     session: (fn) => serial(() => fn(queryable, kept)),
     within,
     async close(): Promise<void> {
-      // Outside the lock: PGlite's close() takes it itself.
-      await serial(() => client.end())
+      // Outside the lock: PGlite's close() takes it itself. Waits for vecs' statements in flight.
+      await serial(async () => {})
       await onClose()
     },
   }
@@ -137,7 +148,7 @@ function copyFromBlob(pglite: PGliteLike): CopyFn {
 }
 
 async function transactionOn<T>(
-  client: PgClientLike,
+  client: SqlClient,
   copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
   prelude?: string,

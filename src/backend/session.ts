@@ -1,15 +1,11 @@
-import type { PgClientLike, Queryable } from './backend.js'
+import type { Queryable, SqlClient } from './backend.js'
 import { typedCommitError, typedRejection } from './driver-errors.js'
 
 /** How a backend feeds binary data to a COPY statement on one client. */
-export type CopyFn = (
-  client: PgClientLike,
-  text: string,
-  data: readonly Uint8Array[],
-) => Promise<void>
+export type CopyFn = (client: SqlClient, text: string, data: readonly Uint8Array[]) => Promise<void>
 
-/** A node-postgres client seen as a `Queryable`; a lost connection or a full disk arrives typed. */
-export function queryableOf(client: PgClientLike, copy: CopyFn): Queryable {
+/** A statement client seen as a `Queryable`; a lost connection or a full disk arrives typed. */
+export function queryableOf(client: SqlClient, copy: CopyFn): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
       const result = await typedRejection(client.query(text, values as unknown[]))
@@ -27,7 +23,7 @@ export function queryableOf(client: PgClientLike, copy: CopyFn): Queryable {
  * discarded, not reused.
  */
 export async function runTransaction<T>(
-  client: PgClientLike,
+  client: SqlClient,
   copy: CopyFn,
   fn: (tx: Queryable) => Promise<T>,
   prelude = '',

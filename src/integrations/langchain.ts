@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { Document, type DocumentInterface } from '@langchain/core/documents'
 import type { EmbeddingsInterface } from '@langchain/core/embeddings'
 import { maximalMarginalRelevance } from '@langchain/core/utils/math'
@@ -73,7 +72,7 @@ export class VecsVectorStore extends VectorStore {
     const given = options?.ids
     if (given !== undefined && given.length !== documents.length)
       throw new ArgError(`${given.length} ids for ${documents.length} documents`)
-    const ids = documents.map((doc, i) => given?.[i] ?? doc.id ?? randomUUID())
+    const ids = documents.map((doc, i) => given?.[i] ?? doc.id ?? globalThis.crypto.randomUUID())
     const records = documents.map(
       (doc, i) => [ids[i] as string, vectors[i] as number[], this.#stored(doc)] as const,
     )

@@ -1,6 +1,7 @@
 import { ArgError } from '../errors.js'
 import { isStorableText } from '../json.js'
 import type { Metadata, UpsertRecord } from '../types.js'
+import { utf8Length } from '../utf8.js'
 import { checkMetadata } from './metadata.js'
 
 /** One record taken apart: `[id, vector, metadata]` tuples and `{ id, vector, metadata }` objects alike. */
@@ -44,7 +45,7 @@ export function checkId(id: unknown): string {
   if (!isStorableText(id))
     throw new ArgError('record ids must not contain U+0000 or lone surrogates')
   // A UTF-16 unit is at most 3 UTF-8 bytes, so short ids skip the count.
-  if (id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) {
+  if (id.length * 3 > MAX_ID_BYTES && utf8Length(id) > MAX_ID_BYTES) {
     throw new ArgError(`record ids must be at most ${MAX_ID_BYTES} bytes long (UTF-8)`)
   }
   return id

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend/backend.js'
+import { textFromBase64url, textToBase64url } from '../base64url.js'
 import { checkInteger, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { compileFilter } from '../filter/compile.js'
@@ -136,11 +137,11 @@ function optionsObject(
 const CURSOR_PREFIX = 'v1.'
 
 function encode(id: string): string {
-  return CURSOR_PREFIX + Buffer.from(id, 'utf8').toString('base64url')
+  return CURSOR_PREFIX + textToBase64url(id)
 }
 
 function decode(cursor: unknown): string {
   if (typeof cursor !== 'string' || !cursor.startsWith(CURSOR_PREFIX))
     throw new ArgError('cursor must be the cursor of a page list() returned')
-  return Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8')
+  return textFromBase64url(cursor.slice(CURSOR_PREFIX.length))
 }

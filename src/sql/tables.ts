@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256 } from '../sha256.js'
 import type { VectorType } from '../types.js'
 import { ident, int, sql, trusted, type Fragment, type Identifier } from './fragment.js'
 
@@ -50,8 +50,9 @@ export function unlockIndexBuild(t: Pick<TableRef, 'schema' | 'name'>): Fragment
 
 /** Two int4 keys from a hash of the collection's name (the two-key form has its own lock space). */
 function buildKey(t: Pick<TableRef, 'schema' | 'name'>): [number, number] {
-  const digest = createHash('sha256').update(`vecs-index-build:${t.schema}.${t.name}`).digest()
-  return [digest.readInt32BE(0), digest.readInt32BE(4)]
+  const digest = sha256(new TextEncoder().encode(`vecs-index-build:${t.schema}.${t.name}`))
+  const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength)
+  return [view.getInt32(0), view.getInt32(4)]
 }
 
 /** Fresh planner statistics for the table (a sample of its rows). */
@@ -82,7 +83,7 @@ function columnType(t: TableRef): Fragment {
 }
 
 /**
- * A vector parameter. The Buffer is bound in binary and read by `vector_recv`; a halfvec collection
+ * A vector parameter. The bytes are bound in binary and read by `vector_recv`; a halfvec collection
  * converts it on the server, so the expression's type matches the column and its index.
  */
 export function vectorParam(t: TableRef, vec: Uint8Array): Fragment {

@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks'
-
 /** Thrown where the next measurement would end past a build's deadline. */
 export class OverBudget extends Error {}
 

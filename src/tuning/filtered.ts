@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
 import { selectNearest } from '../sql/nearest.js'

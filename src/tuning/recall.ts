@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import type { Backend, Queryable } from '../backend/backend.js'
 import { executeCompiled, execute } from '../sql/execute.js'
 import { compile } from '../sql/fragment.js'

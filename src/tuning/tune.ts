@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks'
 import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
 import { commentOnIndex } from '../sql/indexes.js'

@@ -17,14 +17,15 @@ import type { TableRef } from '../sql/tables.js'
 import { copyStream } from './copy-binary.js'
 
 /**
- * Rows per batch: one statement with Buffer parameters for a write that fits in one batch (far below
- * the 65535-parameter limit), one binary COPY per batch into the staging table for larger writes.
+ * Rows per batch: one statement with binary parameters for a write that fits in one batch (far
+ * below the 65535-parameter limit), one binary COPY per batch into the staging table for larger
+ * writes.
  */
 export const UPSERT_BATCH_ROWS = 2000
 
 /**
  * Writes a stream of encoded batches atomically. One batch goes in as one statement with binary
- * Buffer parameters; more are streamed by binary COPY into a temporary table and merged by one
+ * parameters; more are streamed by binary COPY into a temporary table and merged by one
  * statement at the end (the fastest way into PostgreSQL). Either way the last duplicate
  * of an id wins, rows reach the collection in id order (so concurrent writers never deadlock on
  * shared ids), and an error anywhere leaves the collection as it was.
@@ -141,9 +142,19 @@ async function copyDirect(
 
 /** Bytewise by UTF-8, as the "C" collation orders them. */
 function sortById(rows: EncodedRow[]): EncodedRow[] {
-  const keyed = rows.map((row) => ({ row, key: Buffer.from(row.id, 'utf8') }))
-  keyed.sort((a, b) => Buffer.compare(a.key, b.key))
+  const encoder = new TextEncoder()
+  const keyed = rows.map((row) => ({ row, key: encoder.encode(row.id) }))
+  keyed.sort((a, b) => compareBytes(a.key, b.key))
   return keyed.map((k) => k.row)
+}
+
+/** Unsigned byte by byte; a prefix sorts first. */
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const shorter = Math.min(a.length, b.length)
+  for (let i = 0; i < shorter; i++) {
+    if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number)
+  }
+  return a.length - b.length
 }
 
 /** Keeps the last row of each id, in first-seen order. */

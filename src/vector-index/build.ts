@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Backend, Queryable } from '../backend/backend.js'
 import { ArgError, VecsError } from '../errors.js'
 import { opsClass } from '../measures.js'
+import { sleep } from '../sleep.js'
 import { selectAbandonedVectorIndexes, selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import type { Fragment } from '../sql/fragment.js'

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomHex } from '../random-hex.js'
 import type { IndexArgs } from './args.js'
 
 /**
@@ -8,5 +8,5 @@ import type { IndexArgs } from './args.js'
 export function formatIndexName(opsClass: string, args: IndexArgs): string {
   const params =
     args.method === 'hnsw' ? `m${args.m}_efc${args.efConstruction}` : `nl${args.nLists}`
-  return `ix_${opsClass}_${args.method}_${params}_${randomBytes(4).toString('hex').slice(0, 7)}`
+  return `ix_${opsClass}_${args.method}_${params}_${randomHex(7)}`
 }

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Queryable } from '../backend/backend.js'
+import { sleep } from '../sleep.js'
 import { selectBuildProgress, type ProgressRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import { cancelBackend } from '../sql/settings.js'
@@ -52,7 +52,7 @@ export function pollProgress(
         }
       }
       last = key
-      await sleep(POLL_MS, undefined, { signal: stop.signal }).catch(() => {})
+      await sleep(POLL_MS, stop.signal)
     }
   }
   void poll()

@@ -27,6 +27,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['backend/'],
   ['vector.ts'],
   ['checks.ts', 'measures.ts', 'json.ts', 'batches.ts', 'warnings.ts'],
+  ['utf8.ts', 'base64url.ts', 'sha256.ts', 'random-hex.ts', 'sleep.ts'],
   ['types.ts', 'errors.ts'],
 ]
 
@@ -89,6 +90,48 @@ test('no two source files share a name', () => {
   }
   const shared = [...byName.values()].filter((paths) => paths.length > 1)
   assert.deepEqual(shared, [])
+})
+
+/** Node-only modules the browser build replaces with a twin, and the Node-only modules they reach. */
+const NODE_ONLY = [
+  'backend/platform.ts',
+  'backend/pg.ts',
+  'backend/pglite-directory.ts',
+  'backend/lock.ts',
+  'adapter/embedding-thread.ts',
+  'adapter/embedding-worker.js',
+]
+
+test("Node's own modules are imported only by the CLI and the modules the browser build leaves out", () => {
+  const importing = modules()
+    .filter((m) => !m.path.startsWith('cli/') && !NODE_ONLY.includes(m.path))
+    .filter((m) =>
+      m.imports.some((i) => i.startsWith('node:') || i === 'pg' || i === 'pg-copy-streams'),
+    )
+    .map((m) => m.path)
+  assert.deepEqual(importing, [])
+})
+
+test('a browser twin exports what the module it stands for exports', () => {
+  const exported = (path: string) =>
+    [
+      ...readFileSync(join(SRC, path), 'utf8').matchAll(
+        /^export (?:async )?(?:function|const|class) (\w+)/gm,
+      ),
+    ]
+      .map((match) => match[1])
+      .sort()
+  const twins = modules().filter((m) => m.path.endsWith('.browser.ts'))
+  assert.ok(twins.length >= 2)
+  for (const twin of twins) {
+    const node = twin.path.replace(/\.browser\.ts$/, '.ts')
+    assert.ok(NODE_ONLY.includes(node), `${node} is left out of the browser build`)
+    assert.deepEqual(
+      exported(twin.path),
+      exported(node).filter((name) => name !== 'EmbeddingThread'),
+      twin.path,
+    )
+  }
 })
 
 function modules(): Module[] {

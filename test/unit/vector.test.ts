@@ -4,11 +4,24 @@ import { ArgError, MismatchedDimension } from '../../src/errors.js'
 import { checkDimension, toFloat32, vectorFromText, vectorToBinary } from '../../src/vector.js'
 
 test('vectorToBinary writes pgvector binary: int16 dim, int16 zero, float32 big-endian', () => {
-  const buf = vectorToBinary(new Float32Array([1, -2.5, 0.25]))
-  assert.equal(buf.length, 4 + 12)
-  assert.equal(buf.readInt16BE(0), 3)
-  assert.equal(buf.readInt16BE(2), 0)
-  assert.deepEqual([buf.readFloatBE(4), buf.readFloatBE(8), buf.readFloatBE(12)], [1, -2.5, 0.25])
+  const bytes = vectorToBinary(new Float32Array([1, -2.5, 0.25]))
+  assert.ok(bytes instanceof Uint8Array)
+  assert.deepEqual([...bytes], [0, 3, 0, 0, 0x3f, 0x80, 0, 0, 0xc0, 0x20, 0, 0, 0x3e, 0x80, 0, 0])
+})
+
+test('vectorToBinary reads a Float32Array at any offset in its buffer, and a vector of 16000', () => {
+  const shared = new Float32Array([9, 1.5, -0, 3.4e38, 9])
+  assert.deepEqual(
+    [...vectorToBinary(shared.subarray(1, 4))].slice(4),
+    [0x3f, 0xc0, 0, 0, 0x80, 0, 0, 0, 0x7f, 0x7f, 0xc9, 0x9e],
+  )
+  const long = Float32Array.from({ length: 16000 }, (_, i) => i / 7)
+  const view = new DataView(vectorToBinary(long).buffer)
+  assert.equal(view.getInt16(0), 16000)
+  assert.deepEqual(
+    Array.from(long, (_, i) => view.getFloat32(4 + 4 * i)),
+    Array.from(long),
+  )
 })
 
 test('vectorFromText reads pgvector text output', () => {
