@@ -6,7 +6,11 @@ const vx = await createClient()
 
 const docs = await vx.getOrCreateCollection('texts', {
   // Paragraphs become records <id>_para_000, …; queries are embedded whole.
-  adapter: new Adapter([new ParagraphChunker({ skipDuringQuery: true }), new TextEmbedding()]),
+  // Each chunk's text is kept in its metadata under 'text', for the text index below.
+  adapter: new Adapter([
+    new ParagraphChunker({ skipDuringQuery: true }),
+    new TextEmbedding({ textKey: 'text' }),
+  ]),
 }) // dimension 512, from the adapter
 
 await docs.upsert([
@@ -25,4 +29,15 @@ const hits = await docs.query({
   includeValue: true,
 })
 console.log(hits) // [ { id: 'pets_para_000', value: 0.47… }, { id: 'pets_para_001', value: 0.68… } ]
+
+// Words too: a text index on metadata.text, then a query by words alone, and a hybrid one.
+await docs.createTextIndex({ key: 'text' })
+console.log(await docs.query({ text: 'walk -cat', limit: 1 })) // [ 'pets_para_001' ]
+const hybrid = await docs.query({
+  data: 'interest rates',
+  text: 'bank rates',
+  limit: 2,
+  includeValue: true,
+})
+console.log(hybrid) // markets first: found by both sides
 await vx.disconnect()

@@ -17,6 +17,18 @@ export function checkInteger(
   return value as number
 }
 
+/** A finite number option, at least `min`, else `ArgError` "`name` must be a number of at least min". */
+export function checkNumber(
+  name: string,
+  value: unknown,
+  bounds: { readonly min: number },
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < bounds.min) {
+    throw new ArgError(`${name} must be a number of at least ${bounds.min}`)
+  }
+  return value
+}
+
 /** A boolean option, `fallback` when not given, else `ArgError` "`name` must be a boolean". */
 export function checkFlag(name: string, value: unknown, fallback = false): boolean {
   if (value === undefined) return fallback

@@ -17,7 +17,8 @@ import { filterShare, selectivityEstimator } from './query/selectivity.js'
 import type { TableRef } from './sql/tables.js'
 import { readStats, type CollectionStats } from './stats.js'
 import type { MetadataSchema } from './records/metadata-schema.js'
-import type { Measure, Metadata, QueryOutput, Vector } from './types.js'
+import type { TextIndexInfo, TextIndexOptions } from './text-types.js'
+import type { Measure, Metadata, QueryOutput, SearchGiven, Vector } from './types.js'
 import { warnNoCoveringIndex } from './vector-index/advice.js'
 import { buildIndex } from './vector-index/build.js'
 import { planIndex, rebuildOptions, type CreateIndexOptions } from './vector-index/index-options.js'
@@ -32,6 +33,14 @@ import { cacheIndex, type IndexCache } from './vector-index/index-cache.js'
 import type { TuneOptions } from './tuning/tune-options.js'
 import { toFloat32, vectorToBinary } from './vector.js'
 import { CollectionRecords } from './collection-records.js'
+import { ArgError } from './errors.js'
+import { explainTextSearch, textSearch, type TextSearchParts } from './query/hybrid.js'
+import {
+  buildTextIndex,
+  checkTextIndexOptions,
+  dropTextIndex,
+  readTextIndex,
+} from './text-search/text-index.js'
 
 /**
  * A collection of `(id, vector, metadata)` records: one table, laid out as Python vecs lays it out.
@@ -51,6 +60,7 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
   readonly #watchGrowth: (index: CurrentIndex) => Promise<void>
   readonly #selectivity: ReturnType<typeof selectivityEstimator>
   #index: IndexCache | undefined
+  #text: Promise<TextIndexInfo | null> | undefined
 
   /** @internal Collections come from a `Client`. */
   constructor(
@@ -89,7 +99,9 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
    * With an adapter, `data` is media that must adapt to exactly one vector (else `ArgError`),
    * unless `skipAdapter: true`, which takes a vector.
    */
-  query<O extends QueryInput<M, Meta>>(options: O): Promise<QueryOutput<O, Meta>>
+  query<O extends QueryInput<M, Meta>>(
+    options: O & SearchGiven<O, M>,
+  ): Promise<QueryOutput<O, Meta>>
   async query(options: AnyQueryOptions): Promise<unknown[]> {
     return this.#search(checkQuery(options), options.data)
   }
@@ -115,7 +127,12 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     { analyze = false }: { analyze?: boolean } = {},
   ): Promise<string> {
     checkFlag('analyze', analyze)
-    const { plan } = await this.#plan(checkQuery(options as AnyQueryOptions), options.data)
+    const checked = checkQuery(options as AnyQueryOptions)
+    if (checked.text !== null) {
+      const parts = await this.#textParts(options.data)
+      return explainTextSearch(parts, { ...checked, text: checked.text }, analyze)
+    }
+    const { plan } = await this.#plan(checked, options.data)
     return explainSearch(this.db, plan, analyze)
   }
 
@@ -171,12 +188,40 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     return this.db.transaction((tx) => readStats(tx, this.table))
   }
 
+  /**
+   * Builds the collection's text index: a GIN index on the full-text vector (`tsvector`) of the
+   * metadata key `key` (default `'text'`) in the text search configuration `language` (default
+   * `'english'`), so that `query({ text })` ranks rows by their words. The table is unchanged (an
+   * expression index), so Python vecs still reads it. One per collection: an earlier one is
+   * replaced, in one transaction.
+   */
+  async createTextIndex(options: TextIndexOptions = {}): Promise<TextIndexInfo> {
+    const source = checkTextIndexOptions(options)
+    this.#text = undefined
+    const built = await buildTextIndex(this.db, this.table, source)
+    this.#text = Promise.resolve(built)
+    return built
+  }
+
+  /** The collection's text index: `{ name, key, language }`, or null. */
+  async getTextIndex(): Promise<TextIndexInfo | null> {
+    this.#text = undefined
+    return this.#textIndex()
+  }
+
+  /** Drops the collection's text index; false when there was none. */
+  async dropTextIndex(): Promise<boolean> {
+    this.#text = undefined
+    return dropTextIndex(this.db, this.table)
+  }
+
   /** Whether the collection's vector index serves `measure`. */
   async isIndexedForMeasure(measure: Measure): Promise<boolean> {
     return (await this.getIndex())?.measure === measure
   }
 
   async #search(checked: CheckedQuery, input: unknown): Promise<unknown[]> {
+    if (checked.text !== null) return this.#textSearch({ ...checked, text: checked.text }, input)
     const { plan, index } = await this.#plan(checked, input)
     const rows = await runSearch(this.db, plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
@@ -195,7 +240,37 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
       warnNoCoveringIndex(this.schema, this.name, checked.measure)
     const share = await filterShare(this.#selectivity, checked, index, this.#features)
     const plan = planSearch(this.table, checked, vec, index, this.#features, share)
-    return { plan, index }
+    return { plan, index, vec }
+  }
+
+  async #textSearch(checked: CheckedQuery & { text: string }, input: unknown): Promise<unknown[]> {
+    return textSearch(await this.#textParts(input), checked)
+  }
+
+  async #textParts(input: unknown): Promise<TextSearchParts> {
+    const textIndex = await this.#textIndex()
+    if (textIndex === null)
+      throw new ArgError(
+        `collection "${this.name}" has no text index: build one with createTextIndex({ key, language })`,
+      )
+    return {
+      db: this.db,
+      table: this.table,
+      features: this.#features,
+      textIndex,
+      plan: (side) => this.#plan(side, input),
+      searched: this.#watchGrowth,
+    }
+  }
+
+  #textIndex(): Promise<TextIndexInfo | null> {
+    const read = (this.#text ??= readTextIndex(this.db, this.table).then((found) =>
+      found === null ? null : { name: found.name, key: found.key, language: found.language },
+    ))
+    read.catch(() => {
+      if (this.#text === read) this.#text = undefined
+    })
+    return read
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {

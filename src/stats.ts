@@ -3,6 +3,8 @@ import { selectSizes } from './sql/catalog.js'
 import { execute } from './sql/execute.js'
 import { countRows } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
+import { readTextIndex } from './text-search/text-index.js'
+import type { TextIndexInfo } from './text-types.js'
 import { adviseIndex, type Advice } from './vector-index/advice.js'
 import { readIndex, tuningOf, type IndexInfo, type IndexTuning } from './vector-index/read.js'
 
@@ -22,6 +24,10 @@ export interface CollectionStats {
   tuning: IndexTuning | null
   /** What to do about the index, under the codes of the warnings that say the same. */
   advice: Advice[]
+  /** The text index (`createTextIndex`): its metadata key and language; null without one. */
+  textIndex: TextIndexInfo | null
+  /** The text index alone; null without one. */
+  textIndexBytes: number | null
 }
 
 /** Reads a collection's stats in one transaction, so rows, sizes and index agree. */
@@ -33,6 +39,7 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     vectorIndexBytes: number | null
   }>(tx, selectSizes(table.schema, table.name))
   const index = await readIndex(tx, table)
+  const text = await readTextIndex(tx, table)
   const rows = count?.count ?? 0
   return {
     rows,
@@ -43,5 +50,7 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     rowsAtIndexBuild: index?.note?.rows ?? null,
     tuning: tuningOf(index),
     advice: adviseIndex(table.name, rows, index),
+    textIndex: text === null ? null : { name: text.name, key: text.key, language: text.language },
+    textIndexBytes: text?.bytes ?? null,
   }
 }

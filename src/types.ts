@@ -1,3 +1,5 @@
+import type { FusionOptions, Ranking } from './text-types.js'
+
 /**
  * A JSON value as it can be stored in a record's metadata. Integers beyond 2^53 (which a number
  * cannot hold exactly) are `bigint`, read and written as jsonb integers.
@@ -119,15 +121,29 @@ export interface UpsertOptions {
 
 /** Options of `collection.query`. */
 export interface QueryOptions<M = Vector, Meta = Metadata> {
-  /** The query vector (or media for the collection's adapter). */
-  data: M
+  /**
+   * The query vector (or media for the collection's adapter). Needed unless `text` is given: then
+   * without it the query ranks by text alone, and with it both rankings are fused.
+   */
+  data?: M | undefined
+  /**
+   * Words to search the collection's text index for (see `createTextIndex`), in web search syntax:
+   * `"a phrase"`, `or`, `-excluded`. With `data` too, a hybrid query: the vector and the text
+   * rankings fused by Reciprocal Rank Fusion (see `fusion`).
+   */
+  text?: string | undefined
+  /** How a hybrid query fuses its two rankings. */
+  fusion?: FusionOptions | undefined
   /** How many rows, 1..1000. Default 10. */
   limit?: number | undefined
   /** Metadata filter, see the filter grammar; typed by the collection's metadata. */
   filters?: Filter<Meta> | undefined
   /** Distance measure. Default `cosine_distance`. */
   measure?: Measure | undefined
-  /** Add the distance as `value`. */
+  /**
+   * Add the distance as `value`. With `text`: the fused score (hybrid) or the text rank score
+   * (text alone), higher is better, and `ranking`, where each side placed the row.
+   */
   includeValue?: boolean | undefined
   /**
    * Add `similarity`, higher for nearer: cosine similarity (1 − cosine distance), the inner
@@ -151,6 +167,19 @@ export interface QueryOptions<M = Vector, Meta = Metadata> {
   exact?: boolean | undefined
 }
 
+/**
+ * A query needs something to search by: options that surely have neither `data` nor `text` must
+ * have `data` (a compile error where they are written, as at run time an ArgError).
+ */
+export type SearchGiven<O, M> = O extends {
+  data?: undefined
+  text?: undefined
+  // Not a weak type (all optional), which nothing without its keys would extend.
+  [key: string]: unknown
+}
+  ? { data: M }
+  : unknown
+
 /** A query result row when an include flag is set. */
 export interface QueryResult {
   id: string
@@ -158,6 +187,7 @@ export interface QueryResult {
   similarity?: number
   vector?: number[]
   metadata?: Metadata
+  ranking?: Ranking
 }
 
 /** The include flags of a query, as given: `true`, `false`, `boolean` or left out. */
@@ -178,7 +208,25 @@ export type QueryRow<O, Meta = Metadata> = { id: string } & Field<
 > &
   Field<Flag<O, 'includeSimilarity'>, 'similarity', number> &
   Field<Flag<O, 'includeVector'>, 'vector', number[]> &
-  Field<Flag<O, 'includeMetadata'>, 'metadata', Meta>
+  Field<Flag<O, 'includeMetadata'>, 'metadata', Meta> &
+  Field<RankingFlag<O>, 'ranking', Ranking>
+
+/** Whether the options give `text`: surely, maybe (`string | undefined`), or not. */
+type TextGiven<O> = [Flag<O, 'text'>] extends [string]
+  ? true
+  : [Flag<O, 'text'>] extends [undefined]
+    ? false
+    : boolean
+
+/** `ranking` comes with `includeValue` on a query with `text`. */
+type RankingFlag<O> =
+  TextGiven<O> extends false
+    ? undefined
+    : [TextGiven<O>] extends [true]
+      ? Flag<O, 'includeValue'>
+      : true extends Flag<O, 'includeValue'>
+        ? boolean
+        : undefined
 
 type Flags<O> =
   | Flag<O, 'includeValue'>

@@ -88,8 +88,33 @@ describeEachBackend('vecs/ai', (b) => {
     assert.equal(await wrong.count(), 0)
   })
 
+  test("textKey keeps each chunk's text, for hybrid search over the same words", async () => {
+    const docs = await b.client.getOrCreateCollection(b.uniqueName(), {
+      adapter: new Adapter([
+        new ParagraphChunker({ skipDuringQuery: true }),
+        new AiSdkEmbedding({ model: mockModel(), dimension: 8, textKey: 'body' }),
+      ]),
+    })
+    await docs.upsert([['doc', 'a bad cab\n\nbee hive', { lang: 'en' }]])
+    const stored = await docs.fetch(['doc_para_000', 'doc_para_001'])
+    assert.deepEqual(
+      stored.map((r) => r.metadata),
+      [
+        { lang: 'en', body: 'a bad cab' },
+        { lang: 'en', body: 'bee hive' },
+      ],
+    )
+    await docs.createTextIndex({ key: 'body' })
+    assert.deepEqual(await docs.query({ text: 'hive' }), ['doc_para_001'])
+    // The same string as the query's data (through the adapter) and as its words.
+    const [best] = await docs.query({ data: 'bee hive', text: 'bee hive', includeValue: true })
+    assert.equal(best?.id, 'doc_para_001')
+    assert.deepEqual([best?.ranking.vectorRank, best?.ranking.textRank], [1, 1])
+  })
+
   test('bad options are ArgErrors', () => {
     const model = mockModel()
+    assert.throws(() => new AiSdkEmbedding({ model, dimension: 8, textKey: '' }), ArgError)
     assert.throws(() => new AiSdkEmbedding({} as never), ArgError)
     assert.throws(() => new AiSdkEmbedding({ model, dimension: 0 }), ArgError)
     assert.throws(() => new AiSdkEmbedding({ model, dimension: 8, batchSize: 0 }), ArgError)

@@ -204,6 +204,40 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     assert.equal(wrongDim.code, EXIT_CODES.VECS_DIMENSION)
   })
 
+  test('a text index from --text-key; query --text alone and fused with --id; info shows it', async (t) => {
+    const { run, dir } = await workspace(t)
+    const words = ['red fox', 'brown bear', 'red panda', 'grey wolf', 'brown fox']
+    const lines = randomVectors(words.length, 4, 21).map((v, i) =>
+      JSON.stringify({ id: `w${i}`, vector: v, metadata: { body: words[i] } }),
+    )
+    await writeFile(join(dir, 'animals.jsonl'), lines.join('\n') + '\n')
+    succeeded(await run('import', 'animals', join(dir, 'animals.jsonl')))
+    const noIndex = await run('query', 'animals', '--text', 'fox')
+    assert.equal(noIndex.code, EXIT_CODES.VECS_ARG)
+    assert.match(noIndex.stderr, /createTextIndex/)
+    const built = jsonOf<{ textIndex: { key: string; language: string } }>(
+      await run('--json', 'index', 'animals', '--text-key', 'body', '--language', 'simple'),
+    )
+    assert.deepEqual([built.textIndex.key, built.textIndex.language], ['body', 'simple'])
+    const foxes = jsonOf<Row[]>(await run('--json', 'query', 'animals', '--text', 'fox'))
+    assert.deepEqual(foxes.map((r) => r.id).sort(), ['w0', 'w4'])
+    const fused = jsonOf<(Row & { ranking: { vectorRank: number; textRank: number } })[]>(
+      await run('--json', 'query', 'animals', '--text', 'red -panda', '--id', 'w3', '--limit', '5'),
+    )
+    assert.equal(fused.length, 5)
+    const w0 = fused.find((r) => r.id === 'w0')!
+    assert.equal(w0.ranking.textRank, 1)
+    assert.equal(fused.find((r) => r.id === 'w3')!.ranking.vectorRank, 1)
+    const human = await run('query', 'animals', '--text', 'bear')
+    assert.match(human.stdout, /text score/)
+    assert.match(human.stdout, /^1 +w1 /m)
+    assert.match((await run('info', 'animals')).stdout, /text index +metadata "body", simple/)
+    const mixed = await run('index', 'animals', '--text-key', 'body', '--m', '8')
+    assert.equal(mixed.code, EXIT_CODES.VECS_ARG)
+    const both = await run('query', 'animals', '--vector', '[1,2,3,4]', '--id', 'w1')
+    assert.equal(both.code, EXIT_CODES.VECS_ARG)
+  })
+
   test('import CSV, raw float32 with ids, and .npy: the stored vectors are the file’s', async (t) => {
     const { dir, run } = await workspace(t)
     const vectors = randomVectors(40, 4, 21)

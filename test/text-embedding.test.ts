@@ -55,6 +55,20 @@ describe('TextEmbedding (real model)', () => {
     assert.ok(cosine(out[0]?.[1] as Float32Array, out[2]?.[1] as Float32Array) < 0.99)
   })
 
+  test('textKey keeps each text in the metadata on upsert, not on query', T, async () => {
+    const step = new TextEmbedding({ textKey: 'text' })
+    const records: AdapterRecord[] = [['1', 'a cat', { a: 1 }]]
+    const [upserted] = await collect(step.run(stream(records), 'upsert'))
+    assert.deepEqual(upserted?.[2], { a: 1, text: 'a cat' })
+    const [queried] = await collect(step.run(stream(records), 'query'))
+    assert.deepEqual(queried?.[2], { a: 1 })
+    assert.deepEqual(
+      Array.from(queried![1] as Float32Array),
+      Array.from(upserted![1] as Float32Array),
+    )
+    assert.throws(() => new TextEmbedding({ textKey: 7 as never }), ArgError)
+  })
+
   test('the batch size does not change the vectors', T, async () => {
     const records: AdapterRecord[] = ['a cat', 'a dog', 'the sea', 'mountains'].map((text, i) => [
       `r${i}`,

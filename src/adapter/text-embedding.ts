@@ -3,6 +3,7 @@ import { ArgError, VecsError } from '../errors.js'
 import { batchesOf } from '../batches.js'
 import { textOf, type AdapterContext, type AdapterRecord, type AdapterStep } from './adapter.js'
 import { embeddingThread } from './embedding-thread.js'
+import { checkTextKey, keepText } from './text-key.js'
 import {
   checkModel,
   DEFAULT_TEXT_MODEL,
@@ -16,6 +17,11 @@ export interface TextEmbeddingOptions {
   model?: TextEmbeddingModel | undefined
   /** Texts embedded together, 1..1024. Default 32. */
   batchSize?: number | undefined
+  /**
+   * Keep each text in the record's metadata under this key on upsert (a chunk's own text, after a
+   * chunker), for `createTextIndex({ key })` and hybrid search. Default: not kept.
+   */
+  textKey?: string | undefined
 }
 
 const MAX_BATCH_SIZE = 1024
@@ -35,6 +41,7 @@ export class TextEmbedding implements AdapterStep {
   readonly model: TextEmbeddingModel
   readonly batchSize: number
   readonly exportedDimension: number
+  readonly textKey: string | null
 
   constructor(options: TextEmbeddingOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -46,6 +53,7 @@ export class TextEmbedding implements AdapterStep {
       max: MAX_BATCH_SIZE,
     })
     this.exportedDimension = TEXT_MODELS[this.model].dimension
+    this.textKey = checkTextKey(options.textKey)
   }
 
   /** Loads the model now rather than on first use: `MissingDependency` if its packages are absent. */
@@ -56,11 +64,11 @@ export class TextEmbedding implements AdapterStep {
   /** Embeds each record's text, `batchSize` texts at a time, while the next batch is read. */
   async *run(
     records: AsyncIterable<AdapterRecord>,
-    _context: AdapterContext,
+    context: AdapterContext,
   ): AsyncIterable<AdapterRecord> {
     let ahead: Promise<AdapterRecord[]> | null = null
     for await (const batch of batchesOf(records, this.batchSize)) {
-      const next = this.#embed(batch)
+      const next = this.#embed(batch, context)
       // Awaited below; until then a failure must not count as unhandled.
       next.catch(() => {})
       if (ahead !== null) yield* await ahead
@@ -69,14 +77,18 @@ export class TextEmbedding implements AdapterStep {
     if (ahead !== null) yield* await ahead
   }
 
-  async #embed(batch: AdapterRecord[]): Promise<AdapterRecord[]> {
+  async #embed(batch: AdapterRecord[], context: AdapterContext): Promise<AdapterRecord[]> {
     const texts = batch.map((record) => checkText(record))
     const vectors = await embeddingThread(this.model).embed(texts)
     const d = this.exportedDimension
     if (vectors.length !== batch.length * d) {
       throw new VecsError(`model "${this.model}" did not return ${d}-dimensional vectors`)
     }
-    return batch.map(([id, , metadata], i) => [id, vectors.subarray(i * d, (i + 1) * d), metadata])
+    return batch.map(([id, , metadata], i) => [
+      id,
+      vectors.subarray(i * d, (i + 1) * d),
+      keepText(metadata, this.textKey, texts[i]!, context),
+    ])
   }
 }
 

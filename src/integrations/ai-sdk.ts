@@ -1,6 +1,7 @@
 import { embedMany, type EmbeddingModel } from 'ai'
 import type { AdapterContext, AdapterRecord, AdapterStep } from '../adapter/adapter.js'
 import { textOf } from '../adapter/adapter.js'
+import { checkTextKey, keepText } from '../adapter/text-key.js'
 import { batchesOf } from '../batches.js'
 import { checkInteger } from '../checks.js'
 import { ArgError, VecsError } from '../errors.js'
@@ -20,6 +21,11 @@ export interface AiSdkEmbeddingOptions {
   maxRetries?: number | undefined
   /** Provider-specific options, passed to `embedMany` as they are. */
   providerOptions?: Parameters<typeof embedMany>[0]['providerOptions'] | undefined
+  /**
+   * Keep each text in the record's metadata under this key on upsert, for
+   * `createTextIndex({ key })` and hybrid search. Default: not kept.
+   */
+  textKey?: string | undefined
 }
 
 /** What every `embedMany` call of a step passes beside the model and the texts. */
@@ -39,6 +45,7 @@ export class AiSdkEmbedding implements AdapterStep {
   readonly model: EmbeddingModel
   readonly exportedDimension: number
   readonly batchSize: number
+  readonly textKey: string | null
   readonly #call: EmbedCall
 
   constructor(options: AiSdkEmbeddingOptions) {
@@ -57,16 +64,18 @@ export class AiSdkEmbedding implements AdapterStep {
       call.maxRetries = checkInteger('maxRetries', options.maxRetries, { min: 0, max: 100 })
     if (options.providerOptions !== undefined) call.providerOptions = options.providerOptions
     this.#call = call
+    this.textKey = checkTextKey(options.textKey)
   }
 
   async *run(
     records: AsyncIterable<AdapterRecord>,
-    _context: AdapterContext,
+    context: AdapterContext,
   ): AsyncIterable<AdapterRecord> {
-    for await (const batch of batchesOf(records, this.batchSize)) yield* await this.#embed(batch)
+    for await (const batch of batchesOf(records, this.batchSize))
+      yield* await this.#embed(batch, context)
   }
 
-  async #embed(batch: AdapterRecord[]): Promise<AdapterRecord[]> {
+  async #embed(batch: AdapterRecord[], context: AdapterContext): Promise<AdapterRecord[]> {
     const values = batch.map((record) => textOf(record, 'AiSdkEmbedding'))
     const { embeddings } = await embedMany({ ...this.#call, model: this.model, values })
     const d = this.exportedDimension
@@ -77,7 +86,7 @@ export class AiSdkEmbedding implements AdapterStep {
           `the embedding model returned ${vector?.length ?? 'no'} numbers for record "${id}", not ${d}`,
         )
       }
-      return [id, Float32Array.from(vector), metadata]
+      return [id, Float32Array.from(vector), keepText(metadata, this.textKey, values[i]!, context)]
     })
   }
 }

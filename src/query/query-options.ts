@@ -6,6 +6,7 @@ import type { FilterNode } from '../filter/nodes.js'
 import { parseFilter } from '../filter/parse.js'
 import { fragmentKey, ident, type Fragment } from '../sql/fragment.js'
 import { checkMeasure } from '../measures.js'
+import { checkFusion, type CheckedFusion } from '../text-search/fusion.js'
 import type { Measure, QueryOptions, Vector } from '../types.js'
 
 /**
@@ -35,6 +36,10 @@ export interface CheckedQuery {
   efSearch: number | undefined
   skipAdapter: boolean
   exact: boolean
+  /** The words of a text or hybrid query; null for a vector query. */
+  text: string | null
+  /** How a hybrid query fuses; null unless both `data` and `text` are given. */
+  fusion: CheckedFusion | null
 }
 
 const QUERY_KEYS = optionKeys<QueryOptions>()({
@@ -50,6 +55,8 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
   efSearch: true,
   skipAdapter: true,
   exact: true,
+  text: true,
+  fusion: true,
 })
 
 /** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
@@ -65,9 +72,17 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
   if (typeof options !== 'object' || options === null)
     throw new ArgError('query takes an options object')
   checkKeys('query', options, QUERY_KEYS)
-  if (!('data' in options)) throw new ArgError('query needs data: the query vector')
+  const hasData = options.data !== undefined
+  const text = options.text === undefined ? null : checkText(options.text)
+  if (!hasData && text === null)
+    throw new ArgError('query needs data (the query vector), text (words to search for), or both')
+  const limit = checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit })
+  if (!hasData && options.fusion !== undefined)
+    throw new ArgError('fusion fuses a vector and a text ranking: give data as well as text')
+  if (!hasData && options.includeSimilarity === true)
+    throw new ArgError('includeSimilarity needs data: a text query alone measures no distance')
   return {
-    limit: checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit }),
+    limit,
     measure: checkMeasure(options.measure ?? 'cosine_distance'),
     filter: options.filters === undefined ? null : queryFilter(options.filters),
     includeValue: checkFlag('includeValue', options.includeValue),
@@ -84,7 +99,27 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
         : checkInteger('efSearch', options.efSearch, { min: 1, max: QUERY_BOUNDS.efSearch }),
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
     exact: checkFlag('exact', options.exact),
+    text,
+    fusion: text !== null && hasData ? checkFusion(options.fusion, limit) : null,
   }
+}
+
+/** The longest text a query takes, in characters: a search box's words, not a document. */
+export const MAX_QUERY_TEXT = 1000
+
+/**
+ * A query's words: a string with something besides spaces, at most 1000 characters, without NUL
+ * (which PostgreSQL text cannot hold). Whatever else it holds (quotes, backslashes, `--`, `:*`,
+ * `&`, `!`) is only ever a parameter of `websearch_to_tsquery`, which takes tsquery's operators for
+ * punctuation and never fails on its input.
+ */
+function checkText(text: unknown): string {
+  if (typeof text !== 'string') throw new ArgError('text must be a string: the words to search for')
+  if (text.trim() === '') throw new ArgError('text must hold at least one word')
+  if (text.length > MAX_QUERY_TEXT)
+    throw new ArgError(`text must be at most ${MAX_QUERY_TEXT} characters (got ${text.length})`)
+  if (text.includes('\0')) throw new ArgError('text must not contain NUL characters')
+  return text
 }
 
 /** A parsed filter compiled on the metadata column; null for an empty filter (it matches every row). */

@@ -14,6 +14,7 @@ import {
   type PGliteTransactionLike,
   type QueryOptions,
   type QueryResult,
+  type TextIndexInfo,
 } from 'vecs'
 
 declare const maybeNumber: number | undefined
@@ -51,7 +52,7 @@ export async function quickstart(): Promise<void> {
 
   // @ts-expect-error: a limit is a number
   await docs.query({ data: [1, 2, 3], limit: '5' })
-  // @ts-expect-error: the query vector is required
+  // @ts-expect-error: a query needs data or text
   await docs.query({ limit: 5 })
   // @ts-expect-error: an unknown method
   await docs.createIndex({ method: 'flat' })
@@ -74,6 +75,17 @@ export async function quickstart(): Promise<void> {
   const notSurely: QueryResult[] = either
   const handled = either.map((r) => (typeof r === 'string' ? r : r.id))
   console.log(plainIds, off, distance, notSurely, handled)
+
+  // Text and hybrid queries: `ranking` comes with includeValue on a query with text, only then.
+  const info: TextIndexInfo = await docs.createTextIndex({ key: 'text', language: 'english' })
+  const words: string[] = await docs.query({ text: 'kitten care' })
+  const fused = await docs.query({ data: [1, 2, 3], text: 'kitten', includeValue: true })
+  const textRank: number | null = fused[0]!.ranking.textRank
+  // @ts-expect-error: a vector query has no ranking
+  console.log(scored[0]!.ranking.textRank)
+  // @ts-expect-error: fusion weights are numbers
+  await docs.query({ data: [1, 2, 3], text: 'kitten', fusion: { weights: { text: 'high' } } })
+  console.log(info.key, words, textRank)
 
   // queryMany: one result list per input, typed by the same flags.
   const many = await docs.queryMany({ data: [[1, 2, 3]], includeSimilarity: true })

@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['collection-records.ts'],
   ['stats.ts'],
   ['upsert/', 'query/', 'tuning/', 'delete/'],
-  ['vector-index/', 'adapter/'],
+  ['vector-index/', 'adapter/', 'text-search/'],
   ['records/'],
   ['filter/'],
   ['sql/'],
@@ -29,6 +29,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['checks.ts', 'measures.ts', 'json.ts', 'batches.ts', 'warnings.ts'],
   ['utf8.ts', 'base64url.ts', 'sha256.ts', 'random-hex.ts', 'sleep.ts'],
   ['types.ts', 'errors.ts'],
+  ['text-types.ts'],
 ]
 
 const DRIVERS = ['pg', 'pg-copy-streams', '@electric-sql/pglite', '@electric-sql/pglite-pgvector']

@@ -24,6 +24,8 @@ interface Options {
   target?: number
   /** False under `--no-tune`. */
   tune: boolean
+  textKey?: string
+  language?: string
 }
 
 export const buildIndex = defineCommand<Options>({
@@ -68,6 +70,15 @@ export const buildIndex = defineCommand<Options>({
       flags: '--no-tune',
       description: 'skip tuning after the build: queries use fixed ef_search / probes rules',
     },
+    {
+      flags: '--text-key <key>',
+      description:
+        'build the text index instead, on this metadata key (for vecs query --text; replaces the current one)',
+    },
+    {
+      flags: '--language <config>',
+      description: 'with --text-key: the text search configuration (default english)',
+    },
   ],
   examples: [
     'vecs index docs',
@@ -75,8 +86,13 @@ export const buildIndex = defineCommand<Options>({
     'vecs index docs --method ivfflat --measure l2_distance --lists 200',
     'vecs index docs --reindex',
     'vecs index docs --target 0.99',
+    'vecs index docs --text-key text',
   ],
   async run(ctx, [name], options) {
+    if (options.textKey !== undefined || options.language !== undefined) {
+      await buildTextIndex(ctx, name as string, options)
+      return
+    }
     if (options.target !== undefined && !options.tune)
       throw new ArgError('--target sets the recall to tune to, --no-tune skips tuning: give one')
     const { result, tuning, ms } = await withClient(ctx, async (vx) => {
@@ -118,4 +134,22 @@ function indexArgs(o: Options): IndexArgs | undefined {
     )
   if (hnsw) return IndexArgsHNSW({ m: o.m, efConstruction: o.efConstruction })
   return o.lists === undefined ? undefined : IndexArgsIVFFlat({ nLists: o.lists })
+}
+
+async function buildTextIndex(ctx: Context, name: string, o: Options): Promise<void> {
+  if (o.textKey === undefined) throw new ArgError('--language goes with --text-key')
+  const vectorOnly = [o.m, o.efConstruction, o.lists, o.reindex, o.target]
+  if (vectorOnly.some((value) => value !== undefined))
+    throw new ArgError('--text-key builds the text index: vector index options do not apply')
+  const { index, ms } = await withClient(ctx, async (vx) => {
+    const c = await vx.getCollection(name)
+    const started = performance.now()
+    const index = await c.createTextIndex({ key: o.textKey, language: o.language })
+    return { index, ms: performance.now() - started }
+  })
+  printJson(ctx, { name, textIndex: index, buildMs: Math.round(ms) })
+  say(
+    ctx,
+    `${name}: text index on metadata "${index.key}" (${index.language}, ${index.name}) built in ${formatSeconds(ms)}`,
+  )
 }

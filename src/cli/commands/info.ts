@@ -35,6 +35,12 @@ export const info = defineCommand({
       ['filtered', stats.tuning === null ? '—' : formatFilteredTuning(stats.tuning)],
       ['table size', formatBytes(stats.tableBytes)],
       ['index size', stats.vectorIndexBytes === null ? '—' : formatBytes(stats.vectorIndexBytes)],
+      [
+        'text index',
+        stats.textIndex === null
+          ? '—'
+          : `metadata "${stats.textIndex.key}", ${stats.textIndex.language}, ${formatBytes(stats.textIndexBytes ?? 0)}`,
+      ],
       ['all indexes', formatBytes(stats.indexBytes)],
     ]
     for (const [key, value] of lines) say(ctx, `${key.padEnd(12)} ${value}`)

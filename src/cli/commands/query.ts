@@ -6,6 +6,7 @@ import { formatTable } from '../format.js'
 interface Options {
   vector?: unknown
   id?: string
+  text?: string
   limit: number
   filter?: unknown
   measure: Measure
@@ -16,11 +17,17 @@ interface Options {
 
 export const query = defineCommand<Options>({
   name: 'query',
-  summary: 'the nearest records to a vector, or to a stored record (--id)',
+  summary:
+    'the nearest records to a vector or a stored record (--id); by words (--text), or both fused',
   args: [{ name: 'name', description: 'collection name' }],
   options: [
     { flags: '--vector <json>', description: 'query vector as a JSON array', parse: json },
     { flags: '--id <id>', description: 'use the stored vector of this record' },
+    {
+      flags: '--text <words>',
+      description:
+        'search the text index for these words ("phrase", or, -word); with --vector or --id, a hybrid query',
+    },
     { flags: '--limit <n>', description: 'rows to return, 1..1000', parse: integer, default: 10 },
     {
       flags: '--filter <json>',
@@ -44,15 +51,20 @@ export const query = defineCommand<Options>({
   examples: [
     'vecs query docs --vector "[0.1, 0.2, 0.3]" --limit 5',
     'vecs query words --id king --filter \'{"len":{"$lt":6}}\'',
+    'vecs query docs --text "kitten care"',
+    'vecs query docs --text "kitten care" --id doc7',
   ],
   async run(ctx, [name], o) {
-    if ((o.vector === undefined) === (o.id === undefined))
-      throw new ArgError('query takes exactly one of --vector or --id')
+    if (o.vector !== undefined && o.id !== undefined)
+      throw new ArgError('query takes one of --vector or --id, not both')
+    if (o.vector === undefined && o.id === undefined && o.text === undefined)
+      throw new ArgError('query takes --vector, --id or --text (or --text with one of the others)')
     const rows = await withClient(ctx, async (vx) => {
       const c = await vx.getCollection(name as string)
       const data = o.id === undefined ? o.vector : await storedVector(c, o.id)
       return c.query({
-        data: data as number[],
+        data: data as number[] | undefined,
+        text: o.text,
         limit: o.limit,
         filters: o.filter as Filter | undefined,
         measure: o.measure,
@@ -64,7 +76,9 @@ export const query = defineCommand<Options>({
       })
     })
     printJson(ctx, rows)
-    say(ctx, formatTable(['#', 'id', o.measure, 'metadata'], rows.map(row)))
+    const score =
+      o.text === undefined ? o.measure : (o.vector ?? o.id) ? 'fused score' : 'text score'
+    say(ctx, formatTable(['#', 'id', score, 'metadata'], rows.map(row)))
   },
 })
 

@@ -1,0 +1,103 @@
+/**
+ * The retrieval set embedded with vecs' bundled text model, cached under bench/.cache/ (ignored by
+ * git): `retrieval-<documents>-<queries>-<seed>.json` holds the texts, `.f32` their vectors as
+ * little-endian float32 rows (documents, then queries, in the JSON's order). Vectors are appended
+ * a chunk at a time, so an interrupted build resumes where it stopped.
+ */
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
+import { Adapter, TEXT_MODELS, TextEmbedding } from '../src/index.js'
+import type { AdapterRecord } from '../src/index.js'
+import type { RetrievalSet, RetrievalSetSize } from './retrieval-build.js'
+
+const MODEL = new TextEmbedding().model
+export const DIMENSION = TEXT_MODELS[MODEL].dimension
+const CHUNK = 256
+const ROW_BYTES = DIMENSION * 4
+
+export interface EmbeddedSet extends RetrievalSet {
+  readonly model: string
+  /** Row `i` is `documents[i]`; row `documents.length + j` is `queries[j]`. */
+  readonly vectors: Float32Array
+}
+
+/** Where the set of `size` is cached, without the extension. */
+export function cachePath(size: RetrievalSetSize): string {
+  const dir = new URL('./.cache/', import.meta.url).pathname
+  return `${dir}retrieval-${size.documents}-${size.queries}-${size.seed}`
+}
+
+/** The cached set of `size` if it is there and fully embedded, else null. */
+export function readEmbeddedSet(size: RetrievalSetSize): EmbeddedSet | null {
+  const path = cachePath(size)
+  if (!existsSync(`${path}.json`) || !existsSync(`${path}.f32`)) return null
+  const set = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as RetrievalSet & { model: string }
+  const bytes = readFileSync(`${path}.f32`)
+  if (bytes.length !== textsOf(set).length * ROW_BYTES) return null
+  const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4)
+  return { ...set, vectors }
+}
+
+/**
+ * Embeds what the cache of `size` does not hold yet. A cache made from other texts (the
+ * dictionaries or the build changed) is started again.
+ */
+export async function embedSet(
+  set: RetrievalSet,
+  size: RetrievalSetSize,
+  progress: (done: number, total: number) => void,
+): Promise<EmbeddedSet> {
+  const path = cachePath(size)
+  const json = JSON.stringify({ model: MODEL, ...set })
+  mkdirSync(new URL('./.cache/', import.meta.url), { recursive: true })
+  const same = existsSync(`${path}.json`) && readFileSync(`${path}.json`, 'utf8') === json
+  if (!same || !existsSync(`${path}.f32`)) {
+    writeFileSync(`${path}.json`, json)
+    writeFileSync(`${path}.f32`, '')
+  }
+  const texts = textsOf(set)
+  const cached = rowsIn(`${path}.f32`)
+  if (cached > 0) progress(cached, texts.length)
+  for (let done = cached; done < texts.length; done += CHUNK) {
+    const vectors = await embedTexts(texts.slice(done, done + CHUNK))
+    appendFileSync(
+      `${path}.f32`,
+      new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
+    )
+    progress(Math.min(done + CHUNK, texts.length), texts.length)
+  }
+  const embedded = readEmbeddedSet(size)
+  if (embedded === null) throw new Error(`${path}.f32 does not hold a vector for every text`)
+  return embedded
+}
+
+/** Vectors of `texts`, back to back, through vecs' public adapter API. */
+export async function embedTexts(texts: readonly string[]): Promise<Float32Array> {
+  const adapter = new Adapter([new TextEmbedding()])
+  const records = texts.map((text, i): AdapterRecord<string> => [String(i), text, {}])
+  const vectors = new Float32Array(texts.length * DIMENSION)
+  let row = 0
+  for await (const [id, vector] of adapter.run(records, 'upsert')) {
+    if (!(vector instanceof Float32Array)) throw new Error(`text ${id} gave no vector`)
+    vectors.set(vector, row++ * DIMENSION)
+  }
+  return vectors
+}
+
+function textsOf(set: RetrievalSet): string[] {
+  return [...set.documents.map((d) => d.text), ...set.queries.map((q) => q.text)]
+}
+
+/** Whole rows in the file; a row cut short by an interruption is dropped. */
+function rowsIn(file: string): number {
+  const rows = Math.floor(statSync(file).size / ROW_BYTES)
+  truncateSync(file, rows * ROW_BYTES)
+  return rows
+}
