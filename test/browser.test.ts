@@ -6,9 +6,12 @@
  */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
 import { servePage, type PageReport } from './support/browser-page.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -66,7 +69,34 @@ test('vecs runs in headless Chromium: the browser example, IndexedDB, and what n
     )
     return
   }
-  const page = await servePage(ROOT)
+  // The example bundled as an app's bundler would: 'vecs' resolved through package.json's browser
+  // condition; PGlite left to the page's import map, as its WASM files sit next to its modules.
+  const bundleDir = await mkdtemp(join(tmpdir(), 'vecs-bundle-'))
+  t.after(() => rm(bundleDir, { recursive: true, force: true }))
+  await mkdir(join(bundleDir, 'node_modules'))
+  await symlink(ROOT, join(bundleDir, 'node_modules', 'vecs'), 'dir')
+  const { metafile } = await build({
+    entryPoints: [join(ROOT, 'examples/browser/app.js')],
+    absWorkingDir: bundleDir,
+    nodePaths: [join(bundleDir, 'node_modules')],
+    outfile: join(bundleDir, 'app.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    external: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector'],
+    metafile: true,
+    logLevel: 'silent',
+  })
+  const inputs = Object.keys(metafile.inputs)
+  assert.ok(
+    inputs.some((input) => input.includes('dist/browser/')),
+    inputs.join(', '),
+  )
+  assert.deepEqual(
+    inputs.filter((input) => /node_modules\/pg\/|^node:|dist\/(cjs\/)?backend\/pg\.js/.test(input)),
+    [],
+  )
+  const page = await servePage(ROOT, bundleDir)
   const browser = spawn(
     chromium,
     [

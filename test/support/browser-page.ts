@@ -19,7 +19,7 @@ export interface PageReport {
   errors?: Record<'server' | 'directory' | 'textEmbedding', [string, string, string]>
 }
 
-/** The files the page may load: the browser build, the example, PGlite and pgvector. */
+/** The files the page may load: the browser build, the example, PGlite and pgvector (and /bundle/). */
 const SERVED = [
   '/dist/browser/',
   '/examples/browser/',
@@ -51,7 +51,7 @@ addEventListener('error', (event) => post({ error: String(event.message) }))
 addEventListener('unhandledrejection', (event) => post({ error: String(event.reason) }))
 try {
   const { createClient, Adapter, TextEmbedding } = await import('vecs')
-  const { demo } = await import('/examples/browser/app.js')
+  const { demo } = await import('/bundle/app.js')
   const result = await demo()
   const errors = {}
   await createClient('postgresql://localhost/db').catch((e) => (errors.server = describe(e)))
@@ -68,7 +68,14 @@ try {
 }
 </script></body></html>`
 
-export async function servePage(root: string): Promise<{
+/**
+ * Serves the page; `/bundle/` is `bundleDir`, where the test put the example as a user's bundler
+ * (esbuild) made it from \`import … from 'vecs'\`.
+ */
+export async function servePage(
+  root: string,
+  bundleDir: string,
+): Promise<{
   url: string
   profileDir: string
   report(timeoutMs: number): Promise<PageReport>
@@ -91,11 +98,13 @@ export async function servePage(root: string): Promise<{
       res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE)
       return
     }
-    if (!SERVED.some((prefix) => path.startsWith(prefix))) {
+    const bundled = path.startsWith('/bundle/')
+    if (!bundled && !SERVED.some((prefix) => path.startsWith(prefix))) {
       res.writeHead(404).end()
       return
     }
-    readFile(join(root, path)).then(
+    const file = bundled ? join(bundleDir, path.slice('/bundle/'.length)) : join(root, path)
+    readFile(file).then(
       (data) => {
         const type = TYPES[extname(path)] ?? 'application/octet-stream'
         res.writeHead(200, { 'content-type': type }).end(data)
