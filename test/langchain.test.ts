@@ -49,6 +49,9 @@ describeEachBackend('vecs/langchain', (b) => {
     ])
     assert.equal(more[0], 'mine')
     assert.match(more[1]!, /^[0-9a-f-]{36}$/)
+    // The text is kept under textKey ('text'): a text index searches the documents' words.
+    await s.collection.createTextIndex()
+    assert.deepEqual(await s.collection.query({ text: 'chasing kittens' }), ['pet1'])
   })
 
   test('filters are vecs filters; delete takes ids or a filter', async () => {
