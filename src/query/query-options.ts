@@ -105,7 +105,7 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
 }
 
 /** The longest text a query takes, in characters: a search box's words, not a document. */
-export const MAX_QUERY_TEXT = 1000
+const MAX_QUERY_TEXT = 1000
 
 /**
  * A query's words: a string with something besides spaces, at most 1000 characters, without NUL

@@ -12,10 +12,10 @@ export interface CheckedFusion {
 }
 
 /** Reciprocal Rank Fusion's usual constant: ranks far down a list still count, a little. */
-export const DEFAULT_RRF_K = 60
+const DEFAULT_RRF_K = 60
 /** Rows per side by default: enough that a row ranked well on one side only still reaches the page. */
-export const DEFAULT_CANDIDATES = 40
-export const MAX_CANDIDATES = 1000
+const DEFAULT_CANDIDATES = 40
+const MAX_CANDIDATES = 1000
 
 const FUSION_KEYS = optionKeys<FusionOptions>()({ k: true, candidates: true, weights: true })
 const WEIGHT_KEYS = optionKeys<NonNullable<FusionOptions['weights']>>()({
