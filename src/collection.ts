@@ -221,7 +221,8 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
   }
 
   async #search(checked: CheckedQuery, input: unknown): Promise<unknown[]> {
-    if (checked.text !== null) return this.#textSearch({ ...checked, text: checked.text }, input)
+    if (checked.text !== null)
+      return textSearch(await this.#textParts(input), { ...checked, text: checked.text })
     const { plan, index } = await this.#plan(checked, input)
     const rows = await runSearch(this.db, plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
@@ -243,10 +244,6 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     return { plan, index, vec }
   }
 
-  async #textSearch(checked: CheckedQuery & { text: string }, input: unknown): Promise<unknown[]> {
-    return textSearch(await this.#textParts(input), checked)
-  }
-
   async #textParts(input: unknown): Promise<TextSearchParts> {
     const textIndex = await this.#textIndex()
     if (textIndex === null)
@@ -263,14 +260,18 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     }
   }
 
+  /** The text index, read once and kept; a read that fails (a lost connection) is not kept. */
   #textIndex(): Promise<TextIndexInfo | null> {
-    const read = (this.#text ??= readTextIndex(this.db, this.table).then((found) =>
-      found === null ? null : { name: found.name, key: found.key, language: found.language },
-    ))
-    read.catch(() => {
-      if (this.#text === read) this.#text = undefined
-    })
-    return read
+    if (this.#text === undefined) {
+      const read = readTextIndex(this.db, this.table).then((found) =>
+        found === null ? null : { name: found.name, key: found.key, language: found.language },
+      )
+      read.catch(() => {
+        if (this.#text === read) this.#text = undefined
+      })
+      this.#text = read
+    }
+    return this.#text
   }
 
   #currentIndex(): Promise<CurrentIndex | null> {

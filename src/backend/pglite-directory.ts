@@ -23,7 +23,7 @@ export function directoryPlace(dir: string): EmbeddedPlace {
  * start without room for its end-of-recovery checkpoint and a new WAL segment, and PGlite reports
  * only that it "failed to initialize". Any other failure comes back as it was.
  */
-export async function openFailure(error: unknown, dir: string): Promise<unknown> {
+async function openFailure(error: unknown, dir: string): Promise<unknown> {
   const free = await statfs(dir).then(
     (s) => s.bavail * s.bsize,
     () => Number.POSITIVE_INFINITY,

@@ -53,12 +53,15 @@ function extended(text: string, values: readonly unknown[]): Uint8Array {
   return out
 }
 
-/** The replies vecs reads; the rest (parse and bind complete, ready for query…) it skips. */
-type Reply =
-  | { name: 'rowDescription'; fields: readonly { name: string; dataTypeID: number }[] }
-  | { name: 'dataRow'; fields: readonly (string | null)[] }
-  | { name: 'error' }
-  | { name: string }
+/**
+ * A reply as PGlite parses it. vecs reads three: `rowDescription` (its fields are columns: name,
+ * dataTypeID), `dataRow` (its fields are text or null) and `error`; it skips the rest (parse and
+ * bind complete, ready for query…).
+ */
+interface Reply {
+  readonly name: string
+  readonly fields?: readonly unknown[]
+}
 
 /**
  * The rows of the last statement that returned any, or the statement's error. After an error the
@@ -69,15 +72,16 @@ function rowsOf(replies: readonly Reply[]): Record<string, unknown>[] {
   let rows: Record<string, unknown>[] = []
   for (const reply of replies) {
     if (reply.name === 'error') throw reply
-    if (reply.name === 'rowDescription' && 'fields' in reply) {
+    if (reply.name === 'rowDescription') {
       const fields = reply.fields as readonly { name: string; dataTypeID: number }[]
       columns = fields.map((f) => ({ name: f.name, parse: parserFor(f.dataTypeID) }))
       rows = []
-    } else if (reply.name === 'dataRow' && 'fields' in reply) {
+    } else if (reply.name === 'dataRow') {
       const row: Record<string, unknown> = {}
-      reply.fields.forEach((text, i) => {
+      const texts = reply.fields as readonly (string | null)[]
+      texts.forEach((text, i) => {
         const column = columns[i]!
-        row[column.name] = text === null ? null : column.parse(text as string)
+        row[column.name] = text === null ? null : column.parse(text)
       })
       rows.push(row)
     }

@@ -26,29 +26,51 @@ export interface TextSearchParts {
   readonly searched: (index: CurrentIndex) => Promise<void>
 }
 
+/** A text query's statements: the vector side's plan (hybrid only) and the text side's query. */
+interface Sides {
+  readonly vector: { readonly plan: SearchPlan; readonly index: CurrentIndex | null } | null
+  readonly text: TextQuery
+}
+
 /**
- * A query with `text`: the text side alone, or both sides and their fusion. The vector side is
- * planned and run exactly as a plain query of `fusion.candidates` rows (its index, tuned settings
- * and full pages); the text side ranks the rows whose text matches, with each one's distance to
- * the query vector. Both sides take the query's filter.
+ * Plans a text query: the text side alone, or both. The vector side is planned exactly as a plain
+ * query of `fusion.candidates` rows (its index, tuned settings and full pages); the text side ranks
+ * as many rows whose text matches, with each one's distance to the query vector. Both sides take
+ * the query's filter.
  */
+async function planSides(
+  parts: TextSearchParts,
+  checked: CheckedQuery & { text: string },
+): Promise<Sides> {
+  const text = {
+    source: parts.textIndex,
+    text: checked.text,
+    where: checked.filter?.condition ?? null,
+    includeVector: checked.includeVector,
+    includeMetadata: checked.includeMetadata,
+  }
+  if (checked.fusion === null) {
+    return { vector: null, text: { ...text, limit: checked.limit, nearTo: null } }
+  }
+  const limit = checked.fusion.candidates
+  const side = { ...checked, limit, includeValue: true, text: null, fusion: null }
+  const { plan, index, vec } = await parts.plan(side)
+  const nearTo = { vec, measure: checked.measure }
+  return { vector: { plan, index }, text: { ...text, limit, nearTo } }
+}
+
+/** A query with `text`: the text side alone, or both sides and their fusion (see `planSides`). */
 export async function textSearch(
   parts: TextSearchParts,
   checked: CheckedQuery & { text: string },
 ): Promise<unknown[]> {
   const { db, table } = parts
-  const textQuery = textSide(parts, checked)
-  if (checked.fusion === null) {
-    const rows = await searchText(db, table, { ...textQuery, limit: checked.limit, nearTo: null })
-    return textResults(rows, checked)
-  }
-  const candidates = checked.fusion.candidates
-  const side = { ...checked, limit: candidates, includeValue: true, text: null, fusion: null }
-  const { plan, index, vec } = await parts.plan(side)
-  const nearTo = { vec, measure: checked.measure }
+  const sides = await planSides(parts, checked)
+  if (sides.vector === null) return textResults(await searchText(db, table, sides.text), checked)
+  const { plan, index } = sides.vector
   const [vectorRows, textRows] = await Promise.all([
-    runSearch(db, plan, candidates, parts.features),
-    searchText(db, table, { ...textQuery, limit: candidates, nearTo }),
+    runSearch(db, plan, sides.text.limit, parts.features),
+    searchText(db, table, sides.text),
   ])
   if (index !== null) await parts.searched(index)
   return hybridResults(vectorRows, textRows, checked)
@@ -64,30 +86,15 @@ export async function explainTextSearch(
   checked: CheckedQuery & { text: string },
   analyze: boolean,
 ): Promise<string> {
+  const sides = await planSides(parts, checked)
   const sections: string[] = []
-  let nearTo: TextQuery['nearTo'] = null
-  const limit = checked.fusion?.candidates ?? checked.limit
-  if (checked.fusion !== null) {
-    const side = { ...checked, limit, includeValue: true, text: null, fusion: null }
-    const { plan, vec } = await parts.plan(side)
-    nearTo = { vec, measure: checked.measure }
-    sections.push(`-- vector side\n${await explainSearch(parts.db, plan, analyze)}`)
+  if (sides.vector !== null) {
+    sections.push(`-- vector side\n${await explainSearch(parts.db, sides.vector.plan, analyze)}`)
   }
-  const text = selectText(parts.table, { ...textSide(parts, checked), limit, nearTo })
   const lines = await executeCompiled<{ 'QUERY PLAN': string }>(
     parts.db,
-    explain(compile(text), analyze),
+    explain(compile(selectText(parts.table, sides.text)), analyze),
   )
   sections.push(`-- text side\n${lines.map((line) => line['QUERY PLAN']).join('\n')}`)
   return sections.join('\n')
-}
-
-function textSide(parts: TextSearchParts, checked: CheckedQuery & { text: string }) {
-  return {
-    source: parts.textIndex,
-    text: checked.text,
-    where: checked.filter?.condition ?? null,
-    includeVector: checked.includeVector,
-    includeMetadata: checked.includeMetadata,
-  }
 }

@@ -38,7 +38,7 @@ export interface NearestQuery {
  * parses itself so that no number changes on the way.
  */
 export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
-  const operator = sql`vec ${trusted(MEASURE_SPECS[q.measure].operator)} ${vectorParam(t, q.vec)}`
+  const operator = distanceTo(t, q.measure, q.vec)
   const distance = q.exact ? sql`(${operator}) + 0` : operator
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
   if (!q.resort) {
@@ -54,6 +54,11 @@ export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   return sql`WITH hits AS MATERIALIZED (
       SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit})
     SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits ORDER BY hits.value + 0`
+}
+
+/** `vec <op> $q`: each row's distance to the query vector by `measure`'s operator. */
+export function distanceTo(t: TableRef, measure: Measure, vec: Uint8Array): Fragment {
+  return sql`vec ${trusted(MEASURE_SPECS[measure].operator)} ${vectorParam(t, vec)}`
 }
 
 /** jsonb as text: node-postgres would JSON.parse it and round integers beyond 2^53. */

@@ -1,8 +1,7 @@
-import { MEASURE_SPECS } from '../measures.js'
 import type { Measure } from '../types.js'
-import { ident, join, literal, sql, trusted, type Fragment } from './fragment.js'
-import { metadataText } from './nearest.js'
-import { tableIdent, vectorParam, type TableRef } from './tables.js'
+import { ident, join, literal, sql, type Fragment } from './fragment.js'
+import { distanceTo, metadataText } from './nearest.js'
+import { tableIdent, type TableRef } from './tables.js'
 
 /** Which metadata key holds a collection's text, and the text search configuration that reads it. */
 export interface TextSource {
@@ -24,11 +23,6 @@ export function textVector(source: TextSource): Fragment {
 /** `CREATE INDEX … USING gin (to_tsvector(…))`: an expression index; the table is unchanged. */
 export function createTextIndex(t: TableRef, name: string, source: TextSource): Fragment {
   return sql`CREATE INDEX ${ident(name)} ON ${tableIdent(t)} USING gin ((${textVector(source)}))`
-}
-
-/** Whether the server has a text search configuration of this name. */
-export function textConfigExists(language: string): Fragment {
-  return sql`SELECT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = ${language}) AS present`
 }
 
 /** The names of the server's text search configurations, for a message that lists them. */
@@ -73,8 +67,7 @@ export function selectText(t: TableRef, q: TextQuery): Fragment {
   const document = textVector(q.source)
   const columns: Fragment[] = [sql`id`, sql`ts_rank_cd(${document}, query) AS score`]
   if (q.nearTo !== null) {
-    const operator = trusted(MEASURE_SPECS[q.nearTo.measure].operator)
-    columns.push(sql`vec ${operator} ${vectorParam(t, q.nearTo.vec)} AS value`)
+    columns.push(sql`${distanceTo(t, q.nearTo.measure, q.nearTo.vec)} AS value`)
   }
   if (q.includeVector) columns.push(sql`vec AS vector`)
   if (q.includeMetadata) columns.push(metadataText)

@@ -8,7 +8,6 @@ import { lockCollection, type TableRef } from '../sql/tables.js'
 import {
   createTextIndex,
   TEXT_INDEX_PREFIX,
-  textConfigExists,
   textConfigs,
   textIndexes,
   type TextSource,
@@ -49,16 +48,14 @@ export async function buildTextIndex(
 ): Promise<TextIndexInfo> {
   const name = `${TEXT_INDEX_PREFIX}${randomHex(7)}`
   await db.transaction(async (tx) => {
-    const [config] = await execute<{ present: boolean }>(tx, textConfigExists(source.language))
-    if (config?.present !== true) {
-      const names = (await execute<{ name: string }>(tx, textConfigs())).map((r) => r.name)
+    const names = (await execute<{ name: string }>(tx, textConfigs())).map((r) => r.name)
+    if (!names.includes(source.language)) {
       throw new ArgError(
         `language "${source.language}" is not a text search configuration here; this server has: ${names.join(', ')}`,
       )
     }
     await execute(tx, lockCollection(table))
-    for (const old of await execute<{ name: string }>(tx, textIndexes(table)))
-      await execute(tx, dropIndex(table, old.name))
+    await dropTextIndexes(tx, table)
     await execute(tx, createTextIndex(table, name, source))
     await execute(tx, commentOnIndex(table, name, formatTextNote(source)))
   })
@@ -83,11 +80,14 @@ export async function readTextIndex(
 
 /** Drops the collection's text index; false when it had none. */
 export async function dropTextIndex(db: Backend, table: TableRef): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const rows = await execute<{ name: string }>(tx, textIndexes(table))
-    for (const row of rows) await execute(tx, dropIndex(table, row.name))
-    return rows.length > 0
-  })
+  return db.transaction(async (tx) => (await dropTextIndexes(tx, table)) > 0)
+}
+
+/** Drops every text index of the collection in `tx`; how many there were. */
+async function dropTextIndexes(tx: Queryable, table: TableRef): Promise<number> {
+  const rows = await execute<{ name: string }>(tx, textIndexes(table))
+  for (const row of rows) await execute(tx, dropIndex(table, row.name))
+  return rows.length
 }
 
 function formatTextNote(source: TextSource): string {
