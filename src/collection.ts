@@ -168,7 +168,10 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
    * vecs chose are chosen again for today's rows. What to do after `VECS_REINDEX_ADVISED`.
    */
   async reindex(
-    options: Omit<CreateIndexOptions, 'method' | 'measure' | 'indexArguments' | 'replace'> = {},
+    options: Omit<
+      CreateIndexOptions,
+      'method' | 'measure' | 'indexArguments' | 'replace' | 'quantization'
+    > = {},
   ): Promise<void> {
     const current = await readIndex(this.db, this.table)
     await this.createIndex({ ...options, ...rebuildOptions(current, this.name) })

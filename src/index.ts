@@ -44,7 +44,14 @@ export type { CreateIndexOptions } from './vector-index/index-options.js'
 export type { IndexProgress } from './vector-index/progress.js'
 export { WARNING_CODES } from './warnings.js'
 export type { WarningCode } from './warnings.js'
-export { IndexMeasure, IndexMethod, INDEX_METHODS, MEASURES, VECTOR_TYPES } from './types.js'
+export {
+  IndexMeasure,
+  IndexMethod,
+  INDEX_METHODS,
+  MEASURES,
+  QUANTIZATIONS,
+  VECTOR_TYPES,
+} from './types.js'
 export type {
   CountOptions,
   FetchedRecord,
@@ -60,6 +67,7 @@ export type {
   QueryOutput,
   QueryResult,
   QueryRow,
+  Quantization,
   RecordObject,
   RecordTuple,
   UpdateMetadataOptions,

@@ -1,5 +1,11 @@
 import { ArgError } from './errors.js'
-import { MEASURES, VECTOR_TYPES, type Measure, type VectorType } from './types.js'
+import {
+  MEASURES,
+  VECTOR_TYPES,
+  type Measure,
+  type Quantization,
+  type VectorType,
+} from './types.js'
 
 /** What each measure is in pgvector: its operator, the suffix of its ops class, the methods that index it. */
 export const MEASURE_SPECS = {
@@ -21,6 +27,19 @@ export function checkMeasure(measure: unknown): Measure {
 export function opsClass(type: VectorType, measure: Measure): string {
   return `${type}_${MEASURE_SPECS[measure].ops}`
 }
+
+/** The ops class of an index on a column of `type` quantized as `quantization` (see sql/quantized.ts). */
+export function indexOpsClass(
+  type: VectorType,
+  measure: Measure,
+  quantization: Quantization,
+): string {
+  if (quantization === 'binary') return BINARY_OPS_CLASS
+  return opsClass(quantization === 'halfvec' ? 'halfvec' : type, measure)
+}
+
+/** Bit keys are compared by Hamming distance. */
+export const BINARY_OPS_CLASS = 'bit_hamming_ops'
 
 /** The measure an ops class indexes, or null for an ops class vecs does not know. */
 export function measureOfOpsClass(ops: string): Measure | null {

@@ -20,6 +20,11 @@ export interface CollectionStats {
   index: IndexInfo | null
   /** Rows the collection had when vecs built its vector index; null if vecs did not build it. */
   rowsAtIndexBuild: number | null
+  /**
+   * The most parallel workers the server ran at once for that build (0 on PGlite, which has none);
+   * null where vecs did not build it or could not watch the build (inside your own transaction).
+   */
+  workersAtIndexBuild: number | null
   /** The index's tuned query setting and the recall measured at it; null when not tuned. */
   tuning: IndexTuning | null
   /** What to do about the index, under the codes of the warnings that say the same. */
@@ -48,6 +53,7 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     vectorIndexBytes: sizes?.vectorIndexBytes ?? null,
     index: index?.info ?? null,
     rowsAtIndexBuild: index?.note?.rows ?? null,
+    workersAtIndexBuild: index?.note?.workers ?? null,
     tuning: tuningOf(index),
     advice: adviseIndex(table.name, rows, index),
     textIndex: text === null ? null : { name: text.name, key: text.key, language: text.language },

@@ -99,6 +99,14 @@ export const IndexMeasure = {
 } as const satisfies { [K in Measure]: K }
 export type IndexMeasure = Measure
 
+/**
+ * How a vector index stores the vectors of a `vector` collection (the table is unchanged):
+ * `none` as they are; `halfvec` at half precision (half the size, up to 4000 dimensions); `binary`
+ * one bit a dimension, searched by Hamming distance and re-ranked by the exact distance.
+ */
+export const QUANTIZATIONS = ['none', 'halfvec', 'binary'] as const
+export type Quantization = (typeof QUANTIZATIONS)[number]
+
 /** Index methods: `auto` picks HNSW where pgvector has it (≥ 0.5). */
 export const INDEX_METHODS = ['auto', 'hnsw', 'ivfflat'] as const
 export type IndexMethod = (typeof INDEX_METHODS)[number]
@@ -158,6 +166,12 @@ export interface QueryOptions<M = Vector, Meta = Metadata> {
   probes?: number | undefined
   /** HNSW candidate list size for this query only, 1..1000. Default: max(40, limit). */
   efSearch?: number | undefined
+  /**
+   * A quantized index: how many times the page its scan takes, to re-rank by the exact distance,
+   * 1..100. Default for a binary index: as tuned (see `tune()`), else 10; for a halfvec index 1 (the
+   * page itself, put in exact order). An index that is not quantized takes none (ArgError).
+   */
+  rerank?: number | undefined
   /** Pass a raw vector past the collection's adapter. */
   skipAdapter?: boolean | undefined
   /**

@@ -343,6 +343,22 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
     assert.deepEqual([hnsw.index.method, hnsw.index.m, hnsw.index.efConstruction], ['hnsw', 8, 32])
     assert.equal((await run('index', 'grow', '--m', '8', '--lists', '5')).code, EXIT_CODES.VECS_ARG)
     assert.equal((await run('index', 'grow', '--m', '1')).code, EXIT_CODES.VECS_ARG)
+    // Quantized: the index says so, and queries take --rerank (which other indexes refuse).
+    const binary = await run('index', 'grow', '--quantization', 'binary', '--no-tune')
+    assert.match(binary.stdout, /hnsw cosine_distance m=16 ef_construction=64, binary quantized/)
+    const quantized = jsonOf<{ index: { quantization: string }; workersAtIndexBuild: number }>(
+      await run('--json', 'info', 'grow'),
+    )
+    // The embedded database builds on one thread: no parallel workers.
+    assert.deepEqual([quantized.index.quantization, quantized.workersAtIndexBuild], ['binary', 0])
+    const reranked = jsonOf<{ id: string }[]>(
+      await run('--json', 'query', 'grow', '--id', 'r5', '--rerank', '4', '--limit', '3'),
+    )
+    assert.equal(reranked[0]?.id, 'r5')
+    succeeded(await run('index', 'grow', '--no-tune'))
+    const refused = await run('query', 'grow', '--id', 'r5', '--rerank', '4')
+    assert.equal(refused.code, EXIT_CODES.VECS_ARG, refused.stderr)
+    assert.match(refused.stderr, /not quantized/)
   })
 
   test('tune keeps the cheapest ef_search reaching the target; info reports the tuning', async (t) => {

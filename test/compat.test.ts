@@ -240,6 +240,7 @@ describeEachBackend('compat with Python vecs', (b) => {
       name: 'ix_vector_ip_ops_hnsw_m16_efc64_1a2b3c4',
       method: 'hnsw',
       measure: 'max_inner_product',
+      quantization: 'none',
       m: 16,
       efConstruction: 64,
     })

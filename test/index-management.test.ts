@@ -286,7 +286,7 @@ describeEachBackend('index management', (b) => {
     // Then what tuning measured, or that tuning is advised (a build too quick to tune within budget).
     assert.match(
       row?.comment ?? '',
-      /^vecs rows=1234 lists=auto (setting=\d+ target=0\.95 recall=[01]\.\d{4} reached=(yes|no) queries=\d+ limit=10 tuned_rows=1234 at=\S+( force_index=yes)?( filtered=\S+ exact_ms=[\d.]+( filtered_partial=yes)?)?|tune=advised)$/,
+      /^vecs rows=1234 lists=auto( workers=\d+)? (setting=\d+ target=0\.95 recall=[01]\.\d{4} reached=(yes|no) queries=\d+ limit=10 tuned_rows=1234 at=\S+( force_index=yes)?( filtered=\S+ exact_ms=[\d.]+( filtered_partial=yes)?)?|tune=advised)$/,
     )
   })
 })

@@ -63,4 +63,42 @@ describeEachBackend('index build progress listeners', (b) => {
       assert.equal((await c.getIndex())?.method, 'hnsw')
     })
   }
+
+  test('a build reports the parallel workers it ran, in progress and in stats()', async () => {
+    // Past min_parallel_table_scan_size (8 MB), where PostgreSQL plans a worker for a build.
+    const rows = b.name === 'server' ? 30_000 : 1_000
+    const c = await b.client.getOrCreateCollection(b.uniqueName(), { dimension: 100 })
+    await c.upsert(randomVectors(rows, 100, 7).map((v, i) => [`v${i}`, v]))
+    for (const concurrently of [false, true]) {
+      for (const parallelWorkers of [1, 0]) {
+        const seen: number[] = []
+        await c.createIndex({
+          method: 'hnsw',
+          parallelWorkers,
+          concurrently,
+          targetRecall: null,
+          onProgress: (p) => seen.push(p.workers ?? -1),
+        })
+        const { workersAtIndexBuild } = await c.stats()
+        const what = `${b.name}, ${parallelWorkers} asked, concurrently ${concurrently}: ${seen}`
+        if (b.name === 'server') {
+          assert.equal(workersAtIndexBuild, parallelWorkers, what)
+          assert.equal(Math.max(...seen), parallelWorkers, what)
+        } else {
+          // PGlite has no workers, embedded or served.
+          assert.equal(workersAtIndexBuild, 0, what)
+          assert.ok(
+            seen.every((w) => w <= 0),
+            what,
+          )
+        }
+      }
+    }
+    // Inside your own transaction on a server nothing can watch the build: the count is unknown.
+    await b.inTransaction('commit', async (tx) => {
+      await c.withTransaction(tx).createIndex({ method: 'hnsw', targetRecall: null })
+    })
+    // (PGlite has none to count.)
+    assert.equal((await c.stats()).workersAtIndexBuild, b.name === 'server' ? null : 0)
+  })
 })

@@ -45,6 +45,7 @@ describeEachBackend('indexes', (b) => {
         name: undefined,
         method: 'hnsw',
         measure: 'cosine_distance',
+        quantization: 'none',
         m: 16,
         efConstruction: 64,
       },

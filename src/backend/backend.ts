@@ -31,6 +31,8 @@ export interface Capabilities {
    * `pg_stat_progress_create_index`; `start-end` where the build holds the only session.
    */
   readonly buildProgress: 'polled' | 'start-end'
+  /** Index builds may run parallel workers (a server; PGlite is one process). */
+  readonly parallelBuilds: boolean
   /** What to tell a user when pgvector is missing here, and when `CREATE EXTENSION vector` failed. */
   readonly vectorHelp: { readonly missing: string; readonly createFailed: string }
 }

@@ -128,6 +128,7 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
         copySource,
         concurrentBuilds: false,
         buildProgress: 'start-end',
+        parallelBuilds: !servedPGlite,
         vectorHelp: SERVER_VECTOR_HELP,
       },
       queryable: queryableOf(client, copyFromStdin),
@@ -141,6 +142,7 @@ export async function pgBackend(pool: PgPoolLike, owned: boolean): Promise<Backe
       copySource,
       concurrentBuilds: true,
       buildProgress: 'polled',
+      parallelBuilds: !servedPGlite,
       vectorHelp: SERVER_VECTOR_HELP,
     },
     async query<R>(text: string, values?: readonly unknown[]): Promise<R[]> {

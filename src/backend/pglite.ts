@@ -102,6 +102,7 @@ async function pgliteBackend(
     copySource: 'blob',
     concurrentBuilds: false,
     buildProgress: 'start-end',
+    parallelBuilds: false,
     vectorHelp: { missing: PGLITE_VECTOR_HELP, createFailed: PGLITE_VECTOR_HELP },
   }
   const within = (tx: TransactionHandle): Backend => {

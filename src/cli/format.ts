@@ -43,14 +43,15 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US')
 }
 
-/** `hnsw cosine_distance m=16 ef_construction=64`, or `none`. */
+/** `hnsw cosine_distance m=16 ef_construction=64` (`, binary quantized`), or `none`. */
 export function formatIndex(index: IndexInfo | null): string {
   if (index === null) return 'none'
   const args =
     index.method === 'hnsw'
       ? `m=${index.m} ef_construction=${index.efConstruction}`
       : `lists=${index.nLists}`
-  return `${index.method} ${index.measure} ${args}`
+  const quantized = index.quantization === 'none' ? '' : `, ${index.quantization} quantized`
+  return `${index.method} ${index.measure} ${args}${quantized}`
 }
 
 /** `ef_search 87: recall 0.962 (target 0.95) on 200 queries, 12,000 rows, 2026-12-06 22:00`. */

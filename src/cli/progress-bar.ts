@@ -97,15 +97,20 @@ export function lazyProgress(start: () => Progress): Progress {
 }
 
 /**
- * A library `onProgress` (index build, tuning) shown on `progress`: each new phase is named and
- * starts at its percent, or 0%; a report without a percent leaves the bar where it is.
+ * A library `onProgress` (index build, tuning) shown on `progress`: each new phase is named (with
+ * the parallel workers a server build runs) and starts at its percent, or 0%; a report without a
+ * percent leaves the bar where it is.
  */
 export function phasedListener(progress: Progress): (p: IndexProgress) => void {
   let current: string | null = null
-  return ({ phase, percent }) => {
-    if (phase !== current) {
-      current = phase
-      progress.phase(phase)
+  return ({ phase, percent, workers }) => {
+    const label =
+      workers === undefined || workers === 0
+        ? phase
+        : `${phase} (${workers} parallel worker${workers === 1 ? '' : 's'})`
+    if (label !== current) {
+      current = label
+      progress.phase(label)
       if (percent === null) progress.update(0)
     }
     if (percent !== null) progress.update(percent)

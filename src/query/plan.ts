@@ -5,6 +5,7 @@ import type { TableRef } from '../sql/tables.js'
 import { filteredScanTuples, MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
 import { filteredChoice } from './filtered-scan.js'
+import { binaryEfSearch, candidatesFor, checkRerank } from '../vector-index/rerank.js'
 import type { CheckedQuery } from './query-options.js'
 
 /** One statement of a query, with the settings it runs with. */
@@ -74,15 +75,16 @@ export function planSearch(
   share: number | null = null,
 ): SearchPlan {
   const covered = index !== null && index.info.measure === q.measure
+  if (!q.exact) checkRerank(q.rerank, covered ? index.info : null)
   const shape = {
     measure: q.measure,
+    quantization: covered ? index.info.quantization : ('none' as const),
     where: q.filter?.condition ?? null,
     // A similarity is computed from the distance.
     includeValue: q.includeValue || q.includeSimilarity,
     includeVector: q.includeVector,
     includeMetadata: q.includeMetadata,
   }
-  const values = { vec, limit: q.limit }
   const attempt = (
     order: 'index' | 'resorted' | 'exact',
     search: SearchSettings,
@@ -92,7 +94,7 @@ export function planSearch(
       table,
       { ...shape, resort: order === 'resorted', exact: order === 'exact' },
       q.filter?.key ?? '',
-      values,
+      { vec, limit: q.limit, candidates },
     ),
     search,
     planner,
@@ -105,6 +107,7 @@ export function planSearch(
       : null
   const scale = choice === null || choice.exact ? 1 : choice.scale
   const { search, planner } = searchSettings(q, index, scale, share)
+  const candidates = rerankCandidates(q, covered ? index : null, search)
   if (!covered) return { ...attempt('index', q.exact ? {} : search), fallbacks: [] }
   // Exact: ordered so that the vector index cannot serve it, every matching row is ranked.
   const exact = attempt('exact', {})
@@ -143,7 +146,7 @@ function nearest(
   filterKey: string,
   values: NearestValues,
 ): CompiledQuery {
-  const key = `${shape.measure} ${shape.resort} ${shape.exact} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
+  const key = `${shape.measure} ${shape.quantization} ${shape.resort} ${shape.exact} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
   let byShape = templates.get(table)
   if (byShape === undefined) templates.set(table, (byShape = new Map()))
   let fill = byShape.get(key)
@@ -187,12 +190,36 @@ function searchSettings(
 }
 
 /**
+ * The candidates a quantized index's scan takes to re-rank (see rerank.ts), and an HNSW scan's
+ * ef_search raised to return them where the query did not set its own; the limit elsewhere.
+ */
+function rerankCandidates(
+  q: CheckedQuery,
+  index: CurrentIndex | null,
+  search: SearchSettings,
+): number {
+  if (index === null || index.info.quantization === 'none') return q.limit
+  const ef = search['hnsw.ef_search']
+  const candidates = candidatesFor(
+    index.info,
+    q.limit,
+    q.rerank,
+    ef === undefined ? undefined : Number(ef),
+  )
+  if (ef !== undefined && q.efSearch === undefined && candidates > Number(ef))
+    search['hnsw.ef_search'] = String(Math.min(MAX_EF_SEARCH, candidates))
+  return candidates
+}
+
+/**
  * A tuned index's ef_search, scaled up for pages larger than the one it was tuned for (a page of
  * 100 needs about ten times the candidates of a page of 10), never below the page; untuned,
- * max(40, limit), pgvector's default with room for the page.
+ * max(40, limit), pgvector's default with room for the page (a binary index: room for its
+ * default candidates).
  */
 function defaultEfSearch(index: CurrentIndex | null, limit: number): number {
   const tuning = index?.note?.tuning
+  if (tuning === undefined && index?.info.quantization === 'binary') return binaryEfSearch(limit)
   if (tuning === undefined) return Math.max(40, limit)
   const scaled = Math.ceil((tuning.setting * Math.max(limit, tuning.limit)) / tuning.limit)
   return Math.max(limit, Math.min(MAX_EF_SEARCH, scaled))

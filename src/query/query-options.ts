@@ -34,6 +34,7 @@ export interface CheckedQuery {
   includeVector: boolean
   probes: number | undefined
   efSearch: number | undefined
+  rerank: number | undefined
   skipAdapter: boolean
   exact: boolean
   /** The words of a text or hybrid query; null for a vector query. */
@@ -53,14 +54,23 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
   includeVector: true,
   probes: true,
   efSearch: true,
+  rerank: true,
   skipAdapter: true,
   exact: true,
   text: true,
   fusion: true,
 })
 
-/** Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds). */
-export const QUERY_BOUNDS = { limit: 1000, efSearch: MAX_EF_SEARCH, probes: 32768 } as const
+/**
+ * Limits on a query: `limit` and `efSearch` 1..1000, `probes` 1..32768 (pgvector's own bounds),
+ * `rerank` 1..100.
+ */
+export const QUERY_BOUNDS = {
+  limit: 1000,
+  efSearch: MAX_EF_SEARCH,
+  probes: 32768,
+  rerank: 100,
+} as const
 
 /** Query options of any collection, typed or not: the filter is checked here, whatever its type. */
 export type AnyQueryOptions = Omit<QueryOptions<unknown>, 'filters'> & {
@@ -97,6 +107,10 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
       options.efSearch === undefined
         ? undefined
         : checkInteger('efSearch', options.efSearch, { min: 1, max: QUERY_BOUNDS.efSearch }),
+    rerank:
+      options.rerank === undefined
+        ? undefined
+        : checkInteger('rerank', options.rerank, { min: 1, max: QUERY_BOUNDS.rerank }),
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
     exact: checkFlag('exact', options.exact),
     text,

@@ -29,6 +29,8 @@ export function selectCollections(schema: string, name?: string): Fragment {
 export interface IndexRow {
   name: string
   method: string
+  /** What it is built on, as PostgreSQL prints it: `vec`, or `(vec::halfvec(3))` for an expression. */
+  key: string
   opsClass: string
   options: string[] | null
   comment: string | null
@@ -41,8 +43,9 @@ export interface IndexRow {
  */
 export function selectVectorIndexes(schema: string, table: string): Fragment {
   return sql`
-    SELECT ic.relname AS name, am.amname AS method, opc.opcname AS "opsClass",
-           ic.reloptions AS options, obj_description(ic.oid, 'pg_class') AS comment
+    SELECT ic.relname AS name, am.amname AS method, pg_get_indexdef(ic.oid, 1, true) AS key,
+           opc.opcname AS "opsClass", ic.reloptions AS options,
+           obj_description(ic.oid, 'pg_class') AS comment
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
@@ -104,14 +107,20 @@ export interface ProgressRow {
   blocksTotal: number
   tuplesDone: number
   tuplesTotal: number
+  workers: number
 }
 
-/** The progress of the index build that backend `pid` runs, or no row. */
+/**
+ * The progress of the index build that backend `pid` runs, or no row, with the parallel workers
+ * it leads right now.
+ */
 export function selectBuildProgress(pid: number): Fragment {
   return sql`
     SELECT phase, blocks_done::float8 AS "blocksDone", blocks_total::float8 AS "blocksTotal",
-           tuples_done::float8 AS "tuplesDone", tuples_total::float8 AS "tuplesTotal"
-    FROM pg_stat_progress_create_index WHERE pid = ${pid}`
+           tuples_done::float8 AS "tuplesDone", tuples_total::float8 AS "tuplesTotal",
+           (SELECT count(*) FROM pg_stat_activity a
+            WHERE a.leader_pid = p.pid AND a.pid <> p.pid)::int AS workers
+    FROM pg_stat_progress_create_index p WHERE p.pid = ${pid}`
 }
 
 /**

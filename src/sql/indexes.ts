@@ -1,15 +1,19 @@
 import { ident, int, join, literal, sql, trusted, type Fragment } from './fragment.js'
 import { tableIdent, type TableRef } from './tables.js'
 
-/** A vector index as DDL sees it: method, ops class, and its storage options (`m`, `lists`, …). */
+/**
+ * A vector index as DDL sees it: method, what it is built on (the column or a quantizing expression
+ * of it, see quantized.ts), ops class, and its storage options (`m`, `lists`, …).
+ */
 export interface VectorIndexDefinition {
   readonly method: 'hnsw' | 'ivfflat'
+  readonly key: Fragment
   readonly opsClass: string
   readonly storage: Readonly<Record<string, number>>
 }
 
 /**
- * `CREATE INDEX [CONCURRENTLY] … USING hnsw|ivfflat (vec <ops>) WITH (…)`: DDL takes no
+ * `CREATE INDEX [CONCURRENTLY] … USING hnsw|ivfflat (<key> <ops>) WITH (…)`: DDL takes no
  * parameters, so only vecs' own names and checked integers go in.
  */
 export function createVectorIndex(
@@ -18,7 +22,7 @@ export function createVectorIndex(
   index: VectorIndexDefinition,
   concurrently: boolean,
 ): Fragment {
-  const using = sql`USING ${trusted(index.method)} (vec ${trusted(index.opsClass)})`
+  const using = sql`USING ${trusted(index.method)} (${index.key} ${trusted(index.opsClass)})`
   const options = Object.entries(index.storage).map(
     ([option, value]) => sql`${trusted(option)} = ${int(value)}`,
   )

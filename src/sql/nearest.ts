@@ -1,5 +1,5 @@
 import { MEASURE_SPECS } from '../measures.js'
-import type { Measure } from '../types.js'
+import type { Measure, Quantization } from '../types.js'
 import {
   join,
   prefix,
@@ -9,6 +9,7 @@ import {
   type CompiledQuery,
   type Fragment,
 } from './fragment.js'
+import { keyDistance } from './quantized.js'
 import { tableIdent, vectorParam, type TableRef } from './tables.js'
 
 /** What a nearest-neighbour query selects and how. */
@@ -28,6 +29,13 @@ export interface NearestQuery {
    * distance is still computed once a row.
    */
   readonly exact: boolean
+  /**
+   * The index's quantization (see quantized.ts): a quantized scan orders by the index's key, takes
+   * `candidates` rows and re-ranks them by the exact distance. `none` for an exact query.
+   */
+  readonly quantization: Quantization
+  /** Rows a quantized scan takes to re-rank: the limit times the re-rank factor. */
+  readonly candidates: number
 }
 
 /**
@@ -41,6 +49,7 @@ export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   const operator = distanceTo(t, q.measure, q.vec)
   const distance = q.exact ? sql`(${operator}) + 0` : operator
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
+  if (q.quantization !== 'none' && !q.exact) return selectReranked(t, q, where)
   if (!q.resort) {
     const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
     return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
@@ -54,6 +63,24 @@ export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   return sql`WITH hits AS MATERIALIZED (
       SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit})
     SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits ORDER BY hits.value + 0`
+}
+
+/**
+ * A quantized index scan re-ranked: the scan orders by the index's key and takes `candidates` rows,
+ * each with its exact distance, which orders the page (`+ 0`, as above).
+ */
+function selectReranked(t: TableRef, q: NearestQuery, where: Fragment): Fragment {
+  const key = keyDistance(t, q.measure, q.quantization, q.vec)
+  const inner = outputColumns(
+    { ...q, includeValue: true },
+    sql`${distanceTo(t, q.measure, q.vec)} AS value`,
+    sql`vec AS vector`,
+    metadataText,
+  )
+  return sql`WITH hits AS MATERIALIZED (
+      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${key} LIMIT ${q.candidates})
+    SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits
+    ORDER BY hits.value + 0 LIMIT ${q.limit}`
 }
 
 /** `vec <op> $q`: each row's distance to the query vector by `measure`'s operator. */
@@ -86,7 +113,7 @@ export function explain(statement: CompiledQuery, analyze: boolean): CompiledQue
 }
 
 /** What a nearest-neighbour statement takes at run time; the rest of it is its shape. */
-export type NearestValues = Pick<NearestQuery, 'vec' | 'limit'>
+export type NearestValues = Pick<NearestQuery, 'vec' | 'limit' | 'candidates'>
 export type NearestShape = Omit<NearestQuery, keyof NearestValues>
 
 /** `selectNearest` compiled once for a shape; each query only fills in its vector and limit. */
@@ -95,6 +122,11 @@ export function nearestTemplate(
   shape: NearestShape,
 ): (values: NearestValues) => CompiledQuery {
   return template<NearestValues>((slot) =>
-    selectNearest(t, { ...shape, vec: slot('vec'), limit: slot('limit') }),
+    selectNearest(t, {
+      ...shape,
+      vec: slot('vec'),
+      limit: slot('limit'),
+      candidates: slot('candidates'),
+    }),
   )
 }

@@ -10,6 +10,7 @@ export const LOCAL_SETTINGS = {
   enable_indexscan: 'word',
   enable_seqscan: 'word',
   maintenance_work_mem: 'word',
+  max_parallel_maintenance_workers: 'integer',
 } as const
 export type LocalSetting = keyof typeof LOCAL_SETTINGS
 export type LocalSettings = Partial<Record<LocalSetting, string>>
@@ -64,13 +65,24 @@ export function setSessionSearch(settings: SearchSettings): Fragment {
   return sql`SELECT ${join(calls)}`
 }
 
-export function resetSession(name: 'maintenance_work_mem'): Fragment {
+export function resetSession(
+  name: 'maintenance_work_mem' | 'max_parallel_maintenance_workers',
+): Fragment {
   return sql`RESET ${trusted(name)}`
 }
 
 export function selectSetting(name: string): Fragment {
   return sql`SELECT current_setting(${name}) AS setting`
 }
+
+/**
+ * What the server lets a build run in parallel: `max_parallel_workers` (the workers all parallel
+ * operations share, which servers configure from their cores) and `max_worker_processes` (every
+ * background process), as integers.
+ */
+export const selectParallelBudget: Fragment = sql`
+  SELECT current_setting('max_parallel_workers')::int AS "parallelWorkers",
+         current_setting('max_worker_processes')::int AS "workerProcesses"`
 
 export const selectBackendPid: Fragment = sql`SELECT pg_backend_pid() AS pid`
 

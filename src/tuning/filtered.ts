@@ -1,5 +1,6 @@
 import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
+import { candidatesFor } from '../vector-index/rerank.js'
 import { selectNearest } from '../sql/nearest.js'
 import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import { copyStandInRows, standInFilter, standInRows, STAND_IN_PARTS } from '../sql/stand-in.js'
@@ -174,7 +175,7 @@ async function measureFilteredSetting(
     const recalls: number[] = []
     const started = performance.now()
     for (const q of truth) {
-      const statement = filteredNearest(table, index, q.vec, parts, limit + 1)
+      const statement = filteredNearest(table, index, q.vec, parts, limit + 1, setting)
       const hits = withoutSelf(await execute<Hit>(tx, statement), q.id, limit)
       recalls.push(recallOf(hits, q))
     }
@@ -189,8 +190,12 @@ function filteredNearest(
   vec: Uint8Array,
   parts: number,
   limit: number,
+  setting: number,
 ) {
+  const ef = index.method === 'hnsw' ? setting : undefined
   return selectNearest(table, {
+    quantization: index.quantization,
+    candidates: candidatesFor(index, limit, undefined, ef),
     vec,
     measure: index.measure,
     limit,

@@ -1,7 +1,8 @@
 import type { Backend, Queryable } from '../backend/backend.js'
 import { executeCompiled, execute } from '../sql/execute.js'
 import { compile } from '../sql/fragment.js'
-import { explain, selectNearest } from '../sql/nearest.js'
+import { candidatesFor } from '../vector-index/rerank.js'
+import { explain, selectNearest, type NearestQuery } from '../sql/nearest.js'
 import { selectSample } from '../sql/rows.js'
 import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
@@ -69,7 +70,7 @@ export async function nearbyQueries(
       for (const row of rows) {
         const near = await execute<{ id: string; vector: string }>(
           tx,
-          nearestQuery(table, index.measure, row.vec, SPAN_NEIGHBOURS + 1, true),
+          nearestQuery(table, index.measure, row.vec, SPAN_NEIGHBOURS + 1, true, NOT_QUANTIZED),
         )
         const neighbours = near
           .filter((hit) => hit.id !== row.id)
@@ -144,6 +145,14 @@ export async function measureSetting(
 ): Promise<Measured> {
   const settings: LocalSettings = { [searchSetting(index.method)]: String(setting) }
   if (forceIndex) settings.enable_seqscan = 'off'
+  // As a query runs: a quantized index's candidates follow its ef_search (see query/rerank.ts).
+  const ef = index.method === 'hnsw' ? setting : undefined
+  const scan = {
+    quantization: index.quantization,
+    candidates: candidatesFor(index, limit + 1, undefined, ef),
+  }
+  const statement = (vec: Uint8Array) =>
+    nearestQuery(table, index.measure, vec, limit + 1, false, scan)
   return db.transaction(async (tx) => {
     const first = truth[0]
     const plan =
@@ -152,7 +161,7 @@ export async function measureSetting(
         : (
             await executeCompiled<{ 'QUERY PLAN': string }>(
               tx,
-              explain(compile(nearestQuery(table, index.measure, first.vec, limit + 1)), false),
+              explain(compile(statement(first.vec)), false),
             )
           )
             .map((line) => line['QUERY PLAN'])
@@ -160,11 +169,7 @@ export async function measureSetting(
     const recalls: number[] = []
     const started = performance.now()
     for (const q of truth) {
-      const hits = withoutSelf(
-        await nearest(tx, table, index.measure, q.vec, limit + 1),
-        q.id,
-        limit,
-      )
+      const hits = withoutSelf(await execute<Hit>(tx, statement(q.vec)), q.id, limit)
       recalls.push(recallOf(hits, q))
     }
     return {
@@ -187,15 +192,21 @@ export function recallOf(hits: readonly Hit[], q: TruthQuery): number {
   return hits.filter((hit) => hit.value <= reach).length / q.size
 }
 
+/** How a statement scans: ordered by the vectors, or by a quantized index's key (re-ranked). */
+type Scan = Pick<NearestQuery, 'quantization' | 'candidates'>
+const NOT_QUANTIZED: Scan = { quantization: 'none', candidates: 0 }
+
 /** The plain unfiltered nearest-neighbour statement, ids and distances (and vectors if asked). */
 function nearestQuery(
   table: TableRef,
   measure: Measure,
   vec: Uint8Array,
   limit: number,
-  includeVector = false,
+  includeVector: boolean,
+  scan: Scan,
 ) {
   return selectNearest(table, {
+    ...scan,
     vec,
     measure,
     limit,
@@ -208,6 +219,7 @@ function nearestQuery(
   })
 }
 
+/** Nearest rows by the vectors themselves (exact where no index serves it, as in exactTruth). */
 export async function nearest(
   tx: Queryable,
   table: TableRef,
@@ -215,7 +227,7 @@ export async function nearest(
   vec: Uint8Array,
   limit: number,
 ): Promise<Hit[]> {
-  return execute<Hit>(tx, nearestQuery(table, measure, vec, limit))
+  return execute<Hit>(tx, nearestQuery(table, measure, vec, limit, false, NOT_QUANTIZED))
 }
 
 export function withoutSelf(hits: Hit[], id: string, limit: number): Hit[] {

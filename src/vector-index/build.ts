@@ -1,18 +1,21 @@
 import type { Backend, Queryable } from '../backend/backend.js'
 import { ArgError, VecsError } from '../errors.js'
-import { opsClass } from '../measures.js'
+import { indexOpsClass } from '../measures.js'
 import { sleep } from '../sleep.js'
 import { selectAbandonedVectorIndexes, selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import type { Fragment } from '../sql/fragment.js'
 import { commentOnIndex, createVectorIndex, dropIndex } from '../sql/indexes.js'
+import { indexKey } from '../sql/quantized.js'
 import { countRows } from '../sql/rows.js'
 import {
   resetSession,
   selectBackendPid,
+  selectParallelBudget,
   selectSetting,
   setLocal,
   setSession,
+  type LocalSettings,
 } from '../sql/settings.js'
 import {
   lockCollection,
@@ -22,12 +25,13 @@ import {
 } from '../sql/tables.js'
 import { lowDataAdvice, warnAdvice } from './advice.js'
 import { defaultLists, IndexArgsHNSW, storageOptions, type IndexArgs } from './args.js'
-import { estimateBuildBytes, settingToKb, workMemForBuild } from './memory.js'
+import { estimateBuildBytes, settingToKb, storedKey, workMemForBuild } from './memory.js'
 import { formatIndexName } from './name.js'
 import { formatBuildNote } from './note.js'
 import type { IndexPlan } from './index-options.js'
 import { pollProgress, type ProgressListener } from './progress.js'
 import { readIndex, type CurrentIndex } from './read.js'
+import { buildWorkers, type ParallelBudget } from './workers.js'
 
 /**
  * Builds the collection's one vector index. In one transaction it drops the old index and builds
@@ -56,11 +60,11 @@ async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, p
   await waitForOtherBuilds(tx, table, 'transaction', plan.onProgress)
   await dropAbandoned(tx, table, false)
   const existing = await existingIndexes(tx, table, plan)
-  const { name, statement, comment, workMemKb } = await prepare(tx, table, plan, false)
-  await execute(tx, setLocal({ maintenance_work_mem: `${workMemKb}kB` }))
+  const { name, statement, note, settings } = await prepare(db, tx, table, plan, false)
+  await execute(tx, setLocal(settings))
   for (const row of existing) await execute(tx, dropIndex(table, row.name))
-  await withProgress(db, tx, plan.onProgress, () => create(tx, statement, plan))
-  await execute(tx, commentOnIndex(table, name, comment))
+  const workers = await withProgress(db, tx, plan.onProgress, () => create(tx, statement, plan))
+  await execute(tx, commentOnIndex(table, name, formatBuildNote({ ...note, ...workers })))
   return (await readIndex(tx, table)) as CurrentIndex
 }
 
@@ -107,17 +111,19 @@ async function buildConcurrentlyAlone(
 ) {
   await dropAbandoned(s, table, true)
   const existing = await existingIndexes(s, table, plan)
-  const { name, statement, comment, workMemKb } = await prepare(s, table, plan, true)
-  await execute(s, setSession('maintenance_work_mem', `${workMemKb}kB`))
+  const { name, statement, note, settings } = await prepare(db, s, table, plan, true)
+  const names = Object.keys(settings) as (keyof typeof settings)[]
+  for (const setting of names) await execute(s, setSession(setting, String(settings[setting])))
+  let workers: { workers?: number }
   try {
-    await withProgress(db, s, plan.onProgress, () => create(s, statement, plan))
+    workers = await withProgress(db, s, plan.onProgress, () => create(s, statement, plan))
   } catch (error) {
     await execute(s, dropIndex(table, name, true)).catch(() => (leftover.name = name))
     throw error
   } finally {
-    await execute(s, resetSession('maintenance_work_mem')).catch(() => {})
+    for (const setting of names) await execute(s, resetSession(setting)).catch(() => {})
   }
-  await execute(s, commentOnIndex(table, name, comment))
+  await execute(s, commentOnIndex(table, name, formatBuildNote({ ...note, ...workers })))
   for (const row of existing) await execute(s, dropIndex(table, row.name, true))
   return (await readIndex(s, table)) as CurrentIndex
 }
@@ -166,30 +172,65 @@ async function existingIndexes(
 
 /**
  * Rows now, the arguments (IVFFlat lists from the rows when not given), the statement, the note
- * kept in the index's comment, and the memory to ask for.
+ * kept in the index's comment, and the settings for the build: the memory to ask for, and on a
+ * server the parallel workers it may use.
  */
-async function prepare(db: Queryable, table: TableRef, plan: IndexPlan, concurrently: boolean) {
+async function prepare(
+  backend: Backend,
+  db: Queryable,
+  table: TableRef,
+  plan: IndexPlan,
+  concurrently: boolean,
+) {
   const [count] = await execute<{ count: number }>(db, countRows(table))
   const rows = count?.count ?? 0
   const args: IndexArgs =
     plan.args ??
     (plan.method === 'hnsw' ? IndexArgsHNSW() : { method: 'ivfflat', nLists: defaultLists(rows) })
   const [setting] = await execute<{ setting: string }>(db, selectSetting('maintenance_work_mem'))
-  const estimate = estimateBuildBytes({ rows, dimension: table.dimension, type: table.type, args })
-  const ops = opsClass(table.type, plan.measure)
+  const estimate = estimateBuildBytes({
+    rows,
+    dimension: table.dimension,
+    stored: storedKey(table.type, plan.quantization),
+    args,
+  })
+  const ops = indexOpsClass(table.type, plan.measure, plan.quantization)
   const name = formatIndexName(ops, args)
-  const definition = { method: args.method, opsClass: ops, storage: storageOptions(args) }
+  const definition = {
+    method: args.method,
+    key: indexKey(table, plan.quantization),
+    opsClass: ops,
+    storage: storageOptions(args),
+  }
+  const [budget] = backend.capabilities.parallelBuilds
+    ? await execute<ParallelBudget>(db, selectParallelBudget)
+    : []
+  const workers = budget === undefined ? 0 : buildWorkers(plan.parallelWorkers, budget)
+  const workMemKb = workMemForBuild(
+    estimate,
+    settingToKb(setting?.setting ?? '64MB'),
+    plan.maxMaintenanceWorkMem,
+    workers,
+  )
+  const settings: BuildSettings = { maintenance_work_mem: `${workMemKb}kB` }
+  if (budget !== undefined) settings.max_parallel_maintenance_workers = String(workers)
   return {
     name,
     statement: createVectorIndex(table, name, definition, concurrently),
-    comment: formatBuildNote({ rows, autoLists: plan.method === 'ivfflat' && plan.args === null }),
-    workMemKb: workMemForBuild(
-      estimate,
-      settingToKb(setting?.setting ?? '64MB'),
-      plan.maxMaintenanceWorkMem,
-    ),
+    note: {
+      rows,
+      autoLists: plan.method === 'ivfflat' && plan.args === null,
+      // Hamming distance says nothing of the measure a binary index re-ranks by.
+      ...(plan.quantization === 'binary' ? { measure: plan.measure } : {}),
+    },
+    settings,
   }
 }
+
+type BuildSettings = Pick<
+  LocalSettings,
+  'maintenance_work_mem' | 'max_parallel_maintenance_workers'
+>
 
 /** Runs the CREATE INDEX, turning pgvector's out-of-memory refusal into advice. */
 async function create(db: Queryable, statement: Fragment, plan: IndexPlan): Promise<void> {
@@ -210,24 +251,24 @@ async function create(db: Queryable, statement: Fragment, plan: IndexPlan): Prom
 const ONE_SESSION_BUILD = 'building index (one session: no progress until it ends)'
 
 /**
- * Reports build progress. Where the backend has other sessions, a second connection polls
- * pg_stat_progress_create_index while the build runs; PGlite runs the build on this thread, so it
- * reports the start and the end. A listener's error fails the build either way, so the call
- * rejects and its transaction ends.
+ * Watches the build. Where the backend has other sessions, a second connection polls
+ * pg_stat_progress_create_index while the build runs, for the listener and to count the parallel
+ * workers the build ran (returned, for the build's note); PGlite runs the build on this thread, so
+ * the listener hears the start and the end, and no workers are counted. A listener's error fails
+ * the build either way, so the call rejects and its transaction ends.
  */
 async function withProgress(
   db: Backend,
   build: Queryable,
   listener: ProgressListener | undefined,
   run: () => Promise<void>,
-): Promise<void> {
-  if (!listener) return run()
+): Promise<{ workers?: number }> {
   if (db.capabilities.buildProgress === 'start-end') {
     // Nothing can watch a build that holds the only session: say so, rather than a 0% that sits.
-    listener({ phase: ONE_SESSION_BUILD, percent: null })
+    listener?.({ phase: ONE_SESSION_BUILD, percent: null })
     await run()
-    listener({ phase: 'done', percent: 100 })
-    return
+    listener?.({ phase: 'done', percent: 100 })
+    return db.capabilities.parallelBuilds ? {} : { workers: 0 }
   }
   const [row] = await execute<{ pid: number }>(build, selectBackendPid)
   const stop = pollProgress(db, row?.pid as number, listener)
@@ -235,7 +276,9 @@ async function withProgress(
     () => null,
     (error: unknown) => ({ error }),
   )
-  const failure = stop() ?? failed
+  const watched = stop()
+  const failure = watched.failure ?? failed
   if (failure !== null) throw failure.error
-  listener({ phase: 'done', percent: 100 })
+  listener?.({ phase: 'done', percent: 100, workers: watched.workers })
+  return { workers: watched.workers }
 }

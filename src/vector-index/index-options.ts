@@ -1,11 +1,19 @@
 import { checkCallback, checkFlag, checkKeys, optionKeys } from '../checks.js'
 import { ArgError } from '../errors.js'
 import { checkMeasure, MEASURE_SPECS } from '../measures.js'
-import { INDEX_METHODS, type IndexMethod, type Measure, type VectorType } from '../types.js'
+import {
+  INDEX_METHODS,
+  QUANTIZATIONS,
+  type IndexMethod,
+  type Measure,
+  type Quantization,
+  type VectorType,
+} from '../types.js'
 import { IndexArgsHNSW, IndexArgsIVFFlat, type IndexArgs } from './args.js'
 import { DEFAULT_MAX_MAINTENANCE_WORK_MEM, parseMemory } from './memory.js'
 import type { IndexProgress } from './progress.js'
 import type { CurrentIndex } from './read.js'
+import { checkWorkers } from './workers.js'
 
 /** Options of `collection.createIndex`. */
 export interface CreateIndexOptions {
@@ -35,6 +43,20 @@ export interface CreateIndexOptions {
    * `VECS_RETUNE_ADVISED` and queries keep fixed rules. Default 0.95; null: fixed rules, no tuning.
    */
   targetRecall?: number | null | undefined
+  /**
+   * Server: the most parallel workers the build may use (`max_parallel_maintenance_workers` for its
+   * transaction), 0 to 64. Default: the server's `max_parallel_workers` less one, as the leader
+   * builds too; never more than the server lets start. PostgreSQL plans fewer for small tables.
+   * PGlite has no workers and builds on one thread.
+   */
+  parallelWorkers?: number | undefined
+  /**
+   * How the index stores the vectors (the table is unchanged): `none` (default) as they are;
+   * `halfvec` at half precision, half the size, up to 4000 dimensions (a `vector` collection);
+   * `binary` one bit a dimension, up to 64,000, searched by Hamming distance for `rerank` times
+   * the page and re-ranked by the exact distance.
+   */
+  quantization?: Quantization | undefined
 }
 
 /** What a build needs, checked: a concrete method, a measure it supports, arguments or null for defaults. */
@@ -48,10 +70,13 @@ export interface IndexPlan {
   /** Bytes. */
   maxMaintenanceWorkMem: number
   targetRecall: number | null
+  /** The parallel workers asked for, or null for the server's budget (see buildWorkers). */
+  parallelWorkers: number | null
+  quantization: Quantization
 }
 
-/** pgvector's limits on indexed dimensions. */
-export const MAX_INDEX_DIMENSIONS = { vector: 2000, halfvec: 4000 } as const
+/** pgvector's limits on indexed dimensions, by what the index stores. */
+export const MAX_INDEX_DIMENSIONS = { vector: 2000, halfvec: 4000, bit: 64_000 } as const
 
 /** Checks every option before any SQL runs. */
 export function planIndex(
@@ -78,7 +103,8 @@ export function planIndex(
   if (!(MEASURE_SPECS[measure].methods as readonly string[]).includes(method)) {
     throw new ArgError(`${measure} cannot be indexed with ${method}; use hnsw`)
   }
-  checkIndexableDimension(type, dimension)
+  const quantization = checkQuantization(options.quantization, type)
+  checkIndexableDimension(type, dimension, quantization)
   return {
     method,
     measure,
@@ -94,6 +120,8 @@ export function planIndex(
       options.targetRecall === null
         ? null
         : checkTargetRecall(options.targetRecall ?? DEFAULT_TARGET_RECALL),
+    parallelWorkers: checkWorkers(options.parallelWorkers),
+    quantization,
   }
 }
 
@@ -117,13 +145,18 @@ const CREATE_INDEX_KEYS = optionKeys<CreateIndexOptions>()({
   onProgress: true,
   maxMaintenanceWorkMem: true,
   targetRecall: true,
+  parallelWorkers: true,
+  quantization: true,
 })
 
-/** What `reindex()` rebuilds: the current method, measure and arguments; lists vecs chose are chosen afresh. */
+/**
+ * What `reindex()` rebuilds: the current method, measure, quantization and arguments; lists vecs
+ * chose are chosen afresh.
+ */
 export function rebuildOptions(
   current: CurrentIndex | null,
   collection: string,
-): Required<Pick<CreateIndexOptions, 'method' | 'measure' | 'replace'>> &
+): Required<Pick<CreateIndexOptions, 'method' | 'measure' | 'replace' | 'quantization'>> &
   Pick<CreateIndexOptions, 'indexArguments'> {
   if (current === null)
     throw new ArgError(`collection "${collection}" has no vector index to rebuild`)
@@ -134,7 +167,8 @@ export function rebuildOptions(
       : note?.autoLists
         ? undefined
         : IndexArgsIVFFlat({ nLists: info.nLists })
-  return { method: info.method, measure: info.measure, indexArguments, replace: true }
+  const { method, measure, quantization } = info
+  return { method, measure, quantization, indexArguments, replace: true }
 }
 
 function checkArgs(args: unknown): IndexArgs {
@@ -149,14 +183,32 @@ function checkArgs(args: unknown): IndexArgs {
   throw new ArgError('indexArguments must come from IndexArgsHNSW() or IndexArgsIVFFlat()')
 }
 
-function checkIndexableDimension(type: VectorType, dimension: number): void {
-  const max = MAX_INDEX_DIMENSIONS[type]
+function checkQuantization(value: unknown, type: VectorType): Quantization {
+  const quantization = value ?? 'none'
+  if (!QUANTIZATIONS.includes(quantization as Quantization))
+    throw new ArgError(`quantization must be one of ${QUANTIZATIONS.join(', ')}`)
+  if (quantization === 'halfvec' && type === 'halfvec')
+    throw new ArgError(
+      "the collection already stores halfvec: quantization 'halfvec' is for vector collections",
+    )
+  return quantization as Quantization
+}
+
+function checkIndexableDimension(
+  type: VectorType,
+  dimension: number,
+  quantization: Quantization,
+): void {
+  const stored = quantization === 'binary' ? 'bit' : quantization === 'halfvec' ? 'halfvec' : type
+  const max = MAX_INDEX_DIMENSIONS[stored]
   if (dimension <= max) return
   const hint =
-    type === 'vector' && dimension <= MAX_INDEX_DIMENSIONS.halfvec
-      ? "; store it as type: 'halfvec' to index up to 4000 dimensions"
-      : ''
+    dimension <= MAX_INDEX_DIMENSIONS.halfvec && stored === 'vector'
+      ? "; build it with quantization: 'halfvec' to index up to 4000 dimensions"
+      : dimension <= MAX_INDEX_DIMENSIONS.bit && stored !== 'bit'
+        ? "; build it with quantization: 'binary' to index up to 64000 dimensions"
+        : ''
   throw new ArgError(
-    `pgvector indexes ${type} columns of at most ${max} dimensions, this one has ${dimension}${hint}`,
+    `pgvector indexes ${stored} keys of at most ${max} dimensions, this one has ${dimension}${hint}`,
   )
 }

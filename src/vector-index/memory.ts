@@ -1,13 +1,22 @@
 import { ArgError } from '../errors.js'
-import type { VectorType } from '../types.js'
+import type { Quantization, VectorType } from '../types.js'
 import type { IndexArgs } from './args.js'
 
 /** What a build's memory depends on. */
 export interface BuildShape {
   readonly rows: number
   readonly dimension: number
-  readonly type: VectorType
+  /** What the index stores: the column's type, or its quantized key (see sql/quantized.ts). */
+  readonly stored: StoredKey
   readonly args: IndexArgs
+}
+
+/** What an index stores a vector as. */
+export type StoredKey = VectorType | 'bit'
+
+/** What an index on a column of `type` stores under `quantization`. */
+export function storedKey(type: VectorType, quantization: Quantization): StoredKey {
+  return quantization === 'binary' ? 'bit' : quantization === 'halfvec' ? 'halfvec' : type
 }
 
 const KB = 1024
@@ -25,7 +34,7 @@ export const DEFAULT_MAX_MAINTENANCE_WORK_MEM = 2048 * MB
  * when the samples, centers and Elkan bounds (samples × lists floats) do not fit.
  */
 export function estimateBuildBytes(shape: BuildShape): number {
-  const item = vectorItemBytes(shape.type, shape.dimension)
+  const item = vectorItemBytes(shape.stored, shape.dimension)
   if (shape.args.method === 'hnsw') {
     const m = shape.args.m
     const upperLayers = 1 / Math.max(m - 1, 1) // expected layers above 0 per element: 1/(m-1)
@@ -39,22 +48,29 @@ export function estimateBuildBytes(shape: BuildShape): number {
   return Math.ceil((vectors + bounds) * 1.1)
 }
 
-/** The size pgvector stores one vector in: a 8-byte header, then float32 or float16 values, 8-aligned. */
-function vectorItemBytes(type: VectorType, dimension: number): number {
-  const raw = 8 + (type === 'halfvec' ? 2 : 4) * dimension
-  return Math.ceil(raw / 8) * 8
+/**
+ * The size pgvector stores one vector in: an 8-byte header, then float32 or float16 values, or one
+ * bit a dimension, 8-aligned.
+ */
+function vectorItemBytes(stored: StoredKey, dimension: number): number {
+  const values =
+    stored === 'bit' ? Math.ceil(dimension / 8) : (stored === 'halfvec' ? 2 : 4) * dimension
+  return Math.ceil((8 + values) / 8) * 8
 }
 
 /**
- * The `maintenance_work_mem` to set for a build, in kB: the estimate plus headroom, never below the
- * server's current setting, never above the cap.
+ * The `maintenance_work_mem` to set for a build, in kB: the estimate plus headroom, and with
+ * parallel workers at least the 32 MB a participant PostgreSQL wants before it plans one (leader
+ * included); never below the server's current setting, never above the cap.
  */
 export function workMemForBuild(
   estimateBytes: number,
   currentKb: number,
   capBytes: number,
+  workers = 0,
 ): number {
-  const wantedKb = Math.ceil((estimateBytes + 16 * MB) / KB)
+  const participants = workers > 0 ? 32 * MB * (workers + 1) : 0
+  const wantedKb = Math.ceil(Math.max(estimateBytes + 16 * MB, participants) / KB)
   return Math.max(currentKb, Math.min(wantedKb, Math.floor(capBytes / KB)))
 }
 

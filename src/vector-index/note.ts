@@ -1,13 +1,19 @@
+import { MEASURES, type Measure } from '../types.js'
+
 /**
  * What vecs remembers about an index, kept in the index's COMMENT so it survives restarts and is
  * seen by every client: the rows the collection had at the build, whether the lists were chosen by
  * vecs (then `reindex()` chooses them afresh), and the tuning measured on it, if any. Written as
- * `vecs rows=12000 lists=auto`, then the tuning's fields as `name=value` (a COMMENT takes no bound
+ * `vecs rows=12000 lists=auto workers=2`, then the tuning's fields as `name=value` (a COMMENT takes no bound
  * parameters, so the text keeps to the characters a plain literal may hold).
  */
 export interface BuildNote {
   readonly rows: number
   readonly autoLists: boolean
+  /** A binary index: the measure it re-ranks by (its ops class, Hamming distance, does not say). */
+  readonly measure?: Measure
+  /** The most parallel workers the server ran for the build at once, where a connection watched it. */
+  readonly workers?: number
   readonly tuning?: Tuning
   /** A build that was to be tuned but skipped it for its cost: `tune()` is advised. */
   readonly tuneAdvised?: boolean
@@ -67,7 +73,9 @@ export interface FilteredPoint {
 }
 
 export function formatBuildNote(note: BuildNote): string {
-  const build = `vecs rows=${Math.round(note.rows)} lists=${note.autoLists ? 'auto' : 'given'}`
+  const measure = note.measure === undefined ? '' : ` measure=${note.measure}`
+  const workers = note.workers === undefined ? '' : ` workers=${note.workers}`
+  const build = `vecs rows=${Math.round(note.rows)} lists=${note.autoLists ? 'auto' : 'given'}${measure}${workers}`
   const t = note.tuning
   if (t === undefined) return note.tuneAdvised === true ? `${build} tune=advised` : build
   return (
@@ -123,11 +131,21 @@ function parseFiltered(
 /** Reads a note written by `formatBuildNote`; null for any other comment (or none). */
 export function parseBuildNote(comment: string | null): BuildNote | null {
   const build =
-    comment === null ? null : /^vecs rows=(\d+) lists=(auto|given)(?: (.*))?$/.exec(comment)
+    comment === null
+      ? null
+      : /^vecs rows=(\d+) lists=(auto|given)(?: measure=(\w+))?(?: workers=(\d+))?(?: (.*))?$/.exec(
+          comment,
+        )
   if (!build) return null
-  const note = { rows: Number(build[1]), autoLists: build[2] === 'auto' }
-  if (build[3] === 'tune=advised') return { ...note, tuneAdvised: true }
-  const tuning = build[3] === undefined ? null : parseTuning(build[3])
+  const measure = MEASURES.find((m) => m === build[3])
+  const note: BuildNote = {
+    rows: Number(build[1]),
+    autoLists: build[2] === 'auto',
+    ...(measure === undefined ? {} : { measure }),
+    ...(build[4] === undefined ? {} : { workers: Number(build[4]) }),
+  }
+  if (build[5] === 'tune=advised') return { ...note, tuneAdvised: true }
+  const tuning = build[5] === undefined ? null : parseTuning(build[5])
   return tuning === null ? note : { ...note, tuning }
 }
 

@@ -8,6 +8,11 @@ import { cancelBackend } from '../sql/settings.js'
 export interface IndexProgress {
   phase: string
   percent: number | null
+  /**
+   * Server builds watched from another connection: the parallel workers the build runs right now
+   * (0 while the leader works alone). Absent where nothing can watch the build (PGlite).
+   */
+  workers?: number
 }
 
 export type ProgressListener = (progress: IndexProgress) => void
@@ -17,31 +22,39 @@ export interface ListenerFailure {
   readonly error: unknown
 }
 
+/** What watching a build saw: the most parallel workers at once, and a listener's failure. */
+export interface Watched {
+  readonly workers: number
+  readonly failure: ListenerFailure | null
+}
+
 const POLL_MS = 250
 
 /**
  * Polls `pg_stat_progress_create_index` for the build running in backend `pid`, on another
- * connection than the build's own, and reports each change. A listener that throws stops the
- * polling and cancels the build (the call is failing anyway), and its error is kept: it would
- * otherwise escape as an unhandled rejection, which ends a Node process. Returns a function that
- * stops polling and returns that failure, if any. It does not wait for a poll under way: where the
- * server serialises sessions (PGlite served over a socket), that poll waits for the build's own
- * transaction, which waits for this.
+ * connection than the build's own, counts the parallel workers it leads, and reports each change
+ * to the listener, if any. A listener that throws stops the polling and cancels the build (the
+ * call is failing anyway), and its error is kept: it would otherwise escape as an unhandled
+ * rejection, which ends a Node process. Returns a function that stops polling and returns what it
+ * saw. It does not wait for a poll under way: where the server serialises sessions (PGlite served
+ * over a socket), that poll waits for the build's own transaction, which waits for this.
  */
 export function pollProgress(
   db: Queryable,
   pid: number,
-  listener: ProgressListener,
-): () => ListenerFailure | null {
+  listener: ProgressListener | undefined,
+): () => Watched {
   const stop = new AbortController()
   let failure: ListenerFailure | null = null
+  let workers = 0
   let last = ''
   const poll = async () => {
     while (!stop.signal.aborted) {
       const [row] = await execute<ProgressRow>(db, selectBuildProgress(pid)).catch(() => [])
+      if (row !== undefined && !stop.signal.aborted) workers = Math.max(workers, row.workers)
       const progress = row ? toProgress(row) : null
-      const key = progress ? `${progress.phase}:${progress.percent}` : ''
-      if (progress && key !== last && !stop.signal.aborted) {
+      const key = progress ? `${progress.phase}:${progress.percent}:${progress.workers}` : ''
+      if (listener && progress && key !== last && !stop.signal.aborted) {
         try {
           listener(progress)
         } catch (error) {
@@ -58,7 +71,7 @@ export function pollProgress(
   void poll()
   return () => {
     stop.abort()
-    return failure
+    return { workers, failure }
   }
 }
 
@@ -66,5 +79,5 @@ function toProgress(row: ProgressRow): IndexProgress {
   const [done, total] =
     row.tuplesTotal > 0 ? [row.tuplesDone, row.tuplesTotal] : [row.blocksDone, row.blocksTotal]
   const percent = total > 0 ? Math.min(100, Math.round((1000 * done) / total) / 10) : null
-  return { phase: row.phase, percent }
+  return { phase: row.phase, percent, workers: row.workers }
 }

@@ -1,17 +1,20 @@
 import { MAX_EF_SEARCH } from './args.js'
 import type { Queryable } from '../backend/backend.js'
-import { measureOfOpsClass } from '../measures.js'
+import { BINARY_OPS_CLASS, indexOpsClass, measureOfOpsClass } from '../measures.js'
 import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import type { TableRef } from '../sql/tables.js'
-import type { Measure } from '../types.js'
+import type { Measure, Quantization } from '../types.js'
 import { INDEX_BOUNDS } from './args.js'
 import { parseBuildNote, type BuildNote } from './note.js'
 
 /** A collection's vector index, as `getIndex()` returns it. */
-export type IndexInfo =
-  | { name: string; method: 'hnsw'; measure: Measure; m: number; efConstruction: number }
-  | { name: string; method: 'ivfflat'; measure: Measure; nLists: number }
+export type IndexInfo = {
+  name: string
+  measure: Measure
+  /** How the index stores the vectors (see `createIndex`): `none` for the column as it is. */
+  quantization: Quantization
+} & ({ method: 'hnsw'; m: number; efConstruction: number } | { method: 'ivfflat'; nLists: number })
 
 /** The collection's vector index with what vecs noted when it built it. */
 export interface CurrentIndex {
@@ -23,8 +26,9 @@ export interface CurrentIndex {
 export async function readIndex(db: Queryable, table: TableRef): Promise<CurrentIndex | null> {
   const rows = await execute<IndexRow>(db, selectVectorIndexes(table.schema, table.name))
   for (const row of rows) {
-    const info = indexFromRow(row)
-    if (info !== null) return { info, note: parseBuildNote(row.comment) }
+    const note = parseBuildNote(row.comment)
+    const info = indexFromRow(row, table, note)
+    if (info !== null) return { info, note }
   }
   return null
 }
@@ -33,31 +37,51 @@ export async function readIndex(db: Queryable, table: TableRef): Promise<Current
 const PGVECTOR_DEFAULT_LISTS = 100
 
 /**
- * An index as the catalog shows it: method from its access method, measure from its ops class,
- * arguments from its storage options (pgvector's defaults where none were given). Null for an
- * ops class vecs does not know.
+ * An index as the catalog shows it: method from its access method, quantization from what it is
+ * built on, measure from its ops class (a binary index's from its note, else cosine), arguments
+ * from its storage options (pgvector's defaults where none were given). Null for an index vecs'
+ * queries cannot use: an ops class it does not know, or an expression other than its own.
  */
-export function indexFromRow(row: IndexRow): IndexInfo | null {
-  const measure = measureOfOpsClass(row.opsClass)
-  if (measure === null) return null
+export function indexFromRow(
+  row: IndexRow,
+  column: Pick<TableRef, 'type' | 'dimension'>,
+  note: BuildNote | null,
+): IndexInfo | null {
+  const quantization = quantizationOf(row.key, column)
+  if (quantization === null) return null
+  const measure =
+    quantization === 'binary'
+      ? row.opsClass === BINARY_OPS_CLASS
+        ? (note?.measure ?? 'cosine_distance')
+        : null
+      : measureOfOpsClass(row.opsClass)
+  if (measure === null || indexOpsClass(column.type, measure, quantization) !== row.opsClass)
+    return null
   const options = parseOptions(row.options)
+  const base = { name: row.name, measure, quantization }
   if (row.method === 'hnsw') {
     return {
-      name: row.name,
+      ...base,
       method: 'hnsw',
-      measure,
       m: options.get('m') ?? INDEX_BOUNDS.m.default,
       efConstruction: options.get('ef_construction') ?? INDEX_BOUNDS.efConstruction.default,
     }
   }
   if (row.method === 'ivfflat') {
-    return {
-      name: row.name,
-      method: 'ivfflat',
-      measure,
-      nLists: options.get('lists') ?? PGVECTOR_DEFAULT_LISTS,
-    }
+    return { ...base, method: 'ivfflat', nLists: options.get('lists') ?? PGVECTOR_DEFAULT_LISTS }
   }
+  return null
+}
+
+/** The quantization whose key (see sql/quantized.ts) PostgreSQL prints as `key`; null for another. */
+function quantizationOf(
+  key: string,
+  column: Pick<TableRef, 'type' | 'dimension'>,
+): Quantization | null {
+  if (key === 'vec') return 'none'
+  const d = column.dimension
+  if (column.type === 'vector' && key === `(vec::halfvec(${d}))`) return 'halfvec'
+  if (key === `(binary_quantize(vec)::bit(${d}))`) return 'binary'
   return null
 }
 

@@ -12,6 +12,7 @@ import {
 } from '../../src/vector-index/note.js'
 import type { CurrentIndex } from '../../src/vector-index/read.js'
 import { adviseIndex } from '../../src/vector-index/advice.js'
+import { hnswIndex, TABLE } from '../support/indexes.js'
 
 // As tuning measures it: 10% reached at the tuned setting, 1% at four times it, 0.1% at none.
 const profile: FilteredProfile = {
@@ -142,11 +143,12 @@ test('the filtered profile is kept in the index note and read back', () => {
 })
 
 const owned: ServerFeatures = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
-const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
-const tuned: CurrentIndex = {
-  info: { name: 'ix', method: 'hnsw', measure: 'cosine_distance', m: 16, efConstruction: 64 },
-  note: { rows: 100_000, autoLists: false, tuning: { ...tuning, filtered: profile } },
-}
+const table = TABLE
+const tuned = hnswIndex({
+  rows: 100_000,
+  autoLists: false,
+  tuning: { ...tuning, filtered: profile },
+})
 const filteredPlan = (share: number, q: object = {}) =>
   planSearch(
     table,

@@ -30,29 +30,55 @@ test('default IVFFlat lists: rows / 1000 with a floor of 30 below 1M rows, sqrt(
   assert.equal(defaultLists(4_000_000), 2000)
 })
 
-test('describeIndex reads method, measure and arguments from the catalog, with pgvector defaults', () => {
+test('describeIndex reads method, quantization, measure and arguments from the catalog, with pgvector defaults', () => {
+  const column = { type: 'halfvec' as const, dimension: 3 }
   const row = {
     name: 'i',
     method: 'hnsw',
+    key: 'vec',
     opsClass: 'halfvec_l1_ops',
     options: null,
     comment: null,
   }
-  assert.deepEqual(indexFromRow(row), {
+  assert.deepEqual(indexFromRow(row, column, null), {
     name: 'i',
     method: 'hnsw',
     measure: 'l1_distance',
+    quantization: 'none',
     m: 16,
     efConstruction: 64,
   })
+  const vector = { type: 'vector' as const, dimension: 3 }
   const ivf = { ...row, method: 'ivfflat', opsClass: 'vector_ip_ops', options: ['lists=7'] }
-  assert.deepEqual(indexFromRow(ivf), {
+  assert.deepEqual(indexFromRow(ivf, vector, null), {
     name: 'i',
     method: 'ivfflat',
     measure: 'max_inner_product',
+    quantization: 'none',
     nLists: 7,
   })
-  assert.equal(indexFromRow({ ...row, opsClass: 'bit_hamming_ops' }), null)
+  // An ops class of the other type than the column's is not an index vecs' queries use.
+  assert.equal(indexFromRow(ivf, column, null), null)
+  const half = { ...row, key: '(vec::halfvec(3))', opsClass: 'halfvec_cosine_ops' }
+  assert.equal(indexFromRow(half, vector, null)?.quantization, 'halfvec')
+  assert.equal(indexFromRow({ ...half, key: '(vec::halfvec(4))' }, vector, null), null)
+  // A halfvec column needs no halfvec key: such an index is not vecs'.
+  assert.equal(indexFromRow(half, column, null), null)
+  const bits = { ...row, key: '(binary_quantize(vec)::bit(3))', opsClass: 'bit_hamming_ops' }
+  assert.deepEqual(indexFromRow(bits, vector, null), {
+    name: 'i',
+    method: 'hnsw',
+    measure: 'cosine_distance',
+    quantization: 'binary',
+    m: 16,
+    efConstruction: 64,
+  })
+  // The measure a binary index re-ranks by is in its note.
+  const note = { rows: 9, autoLists: false, measure: 'l2_distance' as const }
+  assert.equal(indexFromRow(bits, vector, note)?.measure, 'l2_distance')
+  assert.equal(indexFromRow({ ...row, opsClass: 'bit_hamming_ops' }, vector, null), null)
+  assert.equal(indexFromRow({ ...bits, opsClass: 'bit_jaccard_ops' }, vector, null), null)
+  assert.equal(indexFromRow({ ...row, key: '(vec::vector(3))' }, column, null), null)
 })
 
 test('planIndex resolves auto to HNSW and checks every combination before SQL', () => {
@@ -65,7 +91,12 @@ test('planIndex resolves auto to HNSW and checks every combination before SQL', 
     onProgress: undefined,
     maxMaintenanceWorkMem: 2 * 1024 ** 3,
     targetRecall: 0.95,
+    parallelWorkers: null,
+    quantization: 'none',
   })
+  assert.equal(planIndex({ parallelWorkers: 3 }, 'vector', 3).parallelWorkers, 3)
+  for (const parallelWorkers of [-1, 65, 1.5, '2', Number.NaN])
+    assert.throws(() => planIndex({ parallelWorkers } as never, 'vector', 3), /parallelWorkers/)
   assert.equal(planIndex({ targetRecall: null }, 'vector', 3).targetRecall, null)
   for (const targetRecall of [0, 1, 1.2, -0.5, Number.NaN, '0.9'])
     assert.throws(() => planIndex({ targetRecall } as never, 'vector', 3), /targetRecall/)

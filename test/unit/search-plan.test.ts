@@ -6,15 +6,19 @@ import { compile } from '../../src/sql/fragment.js'
 import { selectNearest } from '../../src/sql/nearest.js'
 import { setLocal } from '../../src/sql/settings.js'
 import type { CurrentIndex } from '../../src/vector-index/read.js'
+import { hnswIndex, TABLE } from '../support/indexes.js'
 
-const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
+const table = TABLE
 const vec = Buffer.alloc(12)
-const hnsw: CurrentIndex = {
-  info: { name: 'ix', method: 'hnsw', measure: 'cosine_distance', m: 16, efConstruction: 64 },
-  note: null,
-}
+const hnsw = hnswIndex()
 const ivfflat: CurrentIndex = {
-  info: { name: 'ix', method: 'ivfflat', measure: 'cosine_distance', nLists: 100 },
+  info: {
+    name: 'ix',
+    method: 'ivfflat',
+    measure: 'cosine_distance',
+    quantization: 'none',
+    nLists: 100,
+  },
   note: null,
 }
 // A user's pool whose sessions keep the server's defaults (assumeDefaultSettings).
@@ -171,6 +175,8 @@ test('a plain query statement is the compiled selectNearest, reused with each qu
       includeMetadata: false,
       resort: false,
       exact: false,
+      quantization: 'none',
+      candidates: 5,
     }),
   )
   assert.deepEqual(first.statement, expected)

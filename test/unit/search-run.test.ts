@@ -5,12 +5,10 @@ import { checkQuery } from '../../src/query/query-options.js'
 import { planSearch, type ServerFeatures } from '../../src/query/plan.js'
 import { runSearch } from '../../src/query/run.js'
 import type { CurrentIndex } from '../../src/vector-index/read.js'
+import { hnswIndex, TABLE } from '../support/indexes.js'
 
-const table = { schema: 'vecs', name: 'docs', dimension: 2, type: 'vector' as const }
-const hnsw: CurrentIndex = {
-  info: { name: 'ix', method: 'hnsw', measure: 'cosine_distance', m: 16, efConstruction: 64 },
-  note: null,
-}
+const table = TABLE
+const hnsw = hnswIndex()
 
 /** A backend that records what it is sent and answers every search with a full page. */
 function recording(ownsSessions: boolean) {

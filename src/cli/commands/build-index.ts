@@ -4,10 +4,12 @@ import {
   IndexArgsIVFFlat,
   INDEX_METHODS,
   MEASURES,
+  QUANTIZATIONS,
   type Collection,
   type IndexArgs,
   type IndexMethod,
   type Measure,
+  type Quantization,
 } from '../../index.js'
 import { defineCommand, integer, recall } from '../command.js'
 import { printJson, say, withClient, type Context } from '../context.js'
@@ -26,6 +28,8 @@ interface Options {
   tune: boolean
   textKey?: string
   language?: string
+  parallelWorkers?: number
+  quantization: Quantization
 }
 
 export const buildIndex = defineCommand<Options>({
@@ -71,6 +75,19 @@ export const buildIndex = defineCommand<Options>({
       description: 'skip tuning after the build: queries use fixed ef_search / probes rules',
     },
     {
+      flags: '--quantization <kind>',
+      description:
+        'what the index stores: none, halfvec (half the size, up to 4000 dims) or binary (bits, re-ranked)',
+      choices: QUANTIZATIONS,
+      default: 'none',
+    },
+    {
+      flags: '--parallel-workers <n>',
+      description:
+        "server: most parallel workers for the build, 0..64 (default: the server's max_parallel_workers - 1)",
+      parse: integer,
+    },
+    {
       flags: '--text-key <key>',
       description:
         'build the text index instead, on this metadata key (for vecs query --text; replaces the current one)',
@@ -86,6 +103,8 @@ export const buildIndex = defineCommand<Options>({
     'vecs index docs --method ivfflat --measure l2_distance --lists 200',
     'vecs index docs --reindex',
     'vecs index docs --target 0.99',
+    'vecs index docs --quantization binary',
+    'vecs index docs --parallel-workers 1',
     'vecs index docs --text-key text',
   ],
   async run(ctx, [name], options) {
@@ -110,7 +129,8 @@ async function build(ctx: Context, c: Collection, options: Options) {
   const progress = startProgress(ctx, `building ${c.name}'s index`, 100)
   const onProgress = phasedListener(progress)
   const started = performance.now()
-  if (options.reindex) await c.reindex({ onProgress, targetRecall })
+  const parallelWorkers = options.parallelWorkers
+  if (options.reindex) await c.reindex({ onProgress, targetRecall, parallelWorkers })
   else {
     const indexArguments = indexArgs(options)
     await c.createIndex({
@@ -119,6 +139,8 @@ async function build(ctx: Context, c: Collection, options: Options) {
       indexArguments,
       onProgress,
       targetRecall,
+      parallelWorkers,
+      quantization: options.quantization,
     })
   }
   const ms = performance.now() - started
@@ -138,7 +160,16 @@ function indexArgs(o: Options): IndexArgs | undefined {
 
 async function buildTextIndex(ctx: Context, name: string, o: Options): Promise<void> {
   if (o.textKey === undefined) throw new ArgError('--language goes with --text-key')
-  const vectorOnly = [o.m, o.efConstruction, o.lists, o.reindex, o.target]
+  const quantized = o.quantization === 'none' ? undefined : o.quantization
+  const vectorOnly = [
+    o.m,
+    o.efConstruction,
+    o.lists,
+    o.reindex,
+    o.target,
+    o.parallelWorkers,
+    quantized,
+  ]
   if (vectorOnly.some((value) => value !== undefined))
     throw new ArgError('--text-key builds the text index: vector index options do not apply')
   const { index, ms } = await withClient(ctx, async (vx) => {

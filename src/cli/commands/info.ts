@@ -29,7 +29,9 @@ export const info = defineCommand({
       ['index name', stats.index?.name ?? '—'],
       [
         'built on',
-        stats.rowsAtIndexBuild === null ? '—' : `${formatCount(stats.rowsAtIndexBuild)} rows`,
+        stats.rowsAtIndexBuild === null
+          ? '—'
+          : `${formatCount(stats.rowsAtIndexBuild)} rows${formatWorkers(stats.workersAtIndexBuild)}`,
       ],
       ['tuned', stats.tuning === null ? '—' : formatTuning(stats.tuning)],
       ['filtered', stats.tuning === null ? '—' : formatFilteredTuning(stats.tuning)],
@@ -47,6 +49,12 @@ export const info = defineCommand({
     for (const advice of stats.advice) say(ctx, `advice       ${adviceLine(advice, c.name)}`)
   },
 })
+
+/** `, 2 parallel workers` where the build ran any. */
+function formatWorkers(workers: number | null): string {
+  if (workers === null || workers === 0) return ''
+  return `, ${workers} parallel worker${workers === 1 ? '' : 's'}`
+}
 
 /** The library's advice, worded from its numbers as the command that follows it. */
 function adviceLine(advice: Advice, name: string): string {

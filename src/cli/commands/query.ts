@@ -12,6 +12,7 @@ interface Options {
   measure: Measure
   efSearch?: number
   probes?: number
+  rerank?: number
   exact?: boolean
 }
 
@@ -46,6 +47,11 @@ export const query = defineCommand<Options>({
       parse: integer,
     },
     { flags: '--probes <n>', description: 'IVFFlat lists to probe for this query', parse: integer },
+    {
+      flags: '--rerank <n>',
+      description: 'a quantized index: pages of candidates to re-rank by exact distance, 1..100',
+      parse: integer,
+    },
     { flags: '--exact', description: 'rank every row, past any index' },
   ],
   examples: [
@@ -70,6 +76,7 @@ export const query = defineCommand<Options>({
         measure: o.measure,
         efSearch: o.efSearch,
         probes: o.probes,
+        rerank: o.rerank,
         exact: o.exact ?? false,
         includeValue: true,
         includeMetadata: true,
