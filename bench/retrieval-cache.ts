@@ -28,15 +28,15 @@ export interface EmbeddedSet extends RetrievalSet {
   readonly vectors: Float32Array
 }
 
-/** Where the set of `size` is cached, without the extension. */
-export function cachePath(size: RetrievalSetSize): string {
+/** Where the set of `size` is cached, without the extension (`kind`: `passages` for passages.ts). */
+export function cachePath(size: RetrievalSetSize, kind = 'retrieval'): string {
   const dir = new URL('./.cache/', import.meta.url).pathname
-  return `${dir}retrieval-${size.documents}-${size.queries}-${size.seed}`
+  return `${dir}${kind}-${size.documents}-${size.queries}-${size.seed}`
 }
 
 /** The cached set of `size` if it is there and fully embedded, else null. */
-export function readEmbeddedSet(size: RetrievalSetSize): EmbeddedSet | null {
-  const path = cachePath(size)
+export function readEmbeddedSet(size: RetrievalSetSize, kind = 'retrieval'): EmbeddedSet | null {
+  const path = cachePath(size, kind)
   if (!existsSync(`${path}.json`) || !existsSync(`${path}.f32`)) return null
   const set = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as RetrievalSet & { model: string }
   const bytes = readFileSync(`${path}.f32`)
@@ -53,8 +53,9 @@ export async function embedSet(
   set: RetrievalSet,
   size: RetrievalSetSize,
   progress: (done: number, total: number) => void,
+  kind = 'retrieval',
 ): Promise<EmbeddedSet> {
-  const path = cachePath(size)
+  const path = cachePath(size, kind)
   const json = JSON.stringify({ model: MODEL, ...set })
   mkdirSync(new URL('./.cache/', import.meta.url), { recursive: true })
   const same = existsSync(`${path}.json`) && readFileSync(`${path}.json`, 'utf8') === json
@@ -73,7 +74,7 @@ export async function embedSet(
     )
     progress(Math.min(done + CHUNK, texts.length), texts.length)
   }
-  const embedded = readEmbeddedSet(size)
+  const embedded = readEmbeddedSet(size, kind)
   if (embedded === null) throw new Error(`${path}.f32 does not hold a vector for every text`)
   return embedded
 }

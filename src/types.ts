@@ -169,7 +169,8 @@ export interface QueryOptions<M = Vector, Meta = Metadata> {
   /**
    * A quantized index: how many times the page its scan takes, to re-rank by the exact distance,
    * 1..100. Default for a binary index: as tuned (see `tune()`), else 10; for a halfvec index 1 (the
-   * page itself, put in exact order). An index that is not quantized takes none (ArgError).
+   * page itself, put in exact order where distances are asked for, else in the index's order). An
+   * index that is not quantized takes none (ArgError).
    */
   rerank?: number | undefined
   /** Pass a raw vector past the collection's adapter. */

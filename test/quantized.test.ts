@@ -50,6 +50,10 @@ describeEachBackend('quantized indexes', (b) => {
     const plan = await c.explain({ data: queries[0] as number[], limit: 10 })
     assert.match(plan, new RegExp(`Index Scan using ${index?.name}`))
     assert.match(plan, /Order By: \(\(vec\)::halfvec\(100\) <=>/)
+    // Without distances asked for, the page is the index's order and reads no vector: no re-rank.
+    assert.doesNotMatch(plan, /CTE hits/)
+    const withValues = await c.explain({ data: queries[0] as number[], includeValue: true })
+    assert.match(withValues, /CTE hits/)
     // Distances are the vectors' own, in order.
     const hits = await c.query({ data: queries[1] as number[], limit: 10, includeValue: true })
     const exact = await c.query({
@@ -167,6 +171,22 @@ describeEachBackend('quantized indexes', (b) => {
     })
     assert.equal(filtered.length, 10)
     for (const hit of filtered) assert.deepEqual(hit.metadata, { tag: 'a' })
+  })
+
+  test('hybrid search takes its vector side from a binary index', async () => {
+    const docs = await b.client.getOrCreateCollection(b.uniqueName('hybrid'), { dimension: 100 })
+    const words = ['apple', 'river', 'stone']
+    await docs.upsert(
+      stored.slice(0, 300).map((v, i) => [`v${i}`, v, { text: `${words[i % 3]} number ${i}` }]),
+    )
+    await docs.createIndex({ method: 'hnsw', quantization: 'binary', targetRecall: null })
+    await docs.createTextIndex()
+    const q = stored[7] as number[]
+    const fused = await docs.query({ data: q, text: 'river 7', limit: 5, includeValue: true })
+    // v7 is nearest its own vector and alone says "river" and "7": first on both sides.
+    assert.equal(fused[0]?.id, 'v7')
+    assert.equal(fused[0]?.ranking.vectorRank, 1)
+    assert.equal(fused[0]?.ranking.distance, 0)
   })
 
   test('bad quantization input is an ArgError before any SQL', async () => {

@@ -79,6 +79,13 @@ export function planSearch(
   const shape = {
     measure: q.measure,
     quantization: covered ? index.info.quantization : ('none' as const),
+    // Binary candidates always; halfvec ones where a distance is asked for or a rerank given.
+    rerank:
+      covered &&
+      (index.info.quantization === 'binary' ||
+        q.includeValue ||
+        q.includeSimilarity ||
+        q.rerank !== undefined),
     where: q.filter?.condition ?? null,
     // A similarity is computed from the distance.
     includeValue: q.includeValue || q.includeSimilarity,
@@ -146,7 +153,7 @@ function nearest(
   filterKey: string,
   values: NearestValues,
 ): CompiledQuery {
-  const key = `${shape.measure} ${shape.quantization} ${shape.resort} ${shape.exact} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
+  const key = `${shape.measure} ${shape.quantization} ${shape.rerank} ${shape.resort} ${shape.exact} ${shape.includeValue} ${shape.includeVector} ${shape.includeMetadata} ${filterKey}`
   let byShape = templates.get(table)
   if (byShape === undefined) templates.set(table, (byShape = new Map()))
   let fill = byShape.get(key)

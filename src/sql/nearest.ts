@@ -34,6 +34,12 @@ export interface NearestQuery {
    * `candidates` rows and re-ranks them by the exact distance. `none` for an exact query.
    */
   readonly quantization: Quantization
+  /**
+   * Whether a quantized scan's candidates are re-ranked by the exact distance. Without, the page is
+   * the scan's own order by the key: what a halfvec index gives where no distance is asked for,
+   * so that no vector is read from the table.
+   */
+  readonly rerank: boolean
   /** Rows a quantized scan takes to re-rank: the limit times the re-rank factor. */
   readonly candidates: number
 }
@@ -49,19 +55,22 @@ export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   const operator = distanceTo(t, q.measure, q.vec)
   const distance = q.exact ? sql`(${operator}) + 0` : operator
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
-  if (q.quantization !== 'none' && !q.exact) return selectReranked(t, q, where)
+  const quantized = q.quantization !== 'none' && !q.exact
+  if (quantized && q.rerank) return selectReranked(t, q, where)
+  // A quantized scan not re-ranked orders by the key; it returns no distance (see `rerank`).
+  const order = quantized ? keyDistance(t, q.measure, q.quantization, q.vec) : distance
   if (!q.resort) {
     const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
-    return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit}`
+    return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit}`
   }
   const inner = outputColumns(
     { ...q, includeValue: true },
-    sql`${distance} AS value`,
+    sql`${order} AS value`,
     sql`vec AS vector`,
     metadataText,
   )
   return sql`WITH hits AS MATERIALIZED (
-      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${distance} LIMIT ${q.limit})
+      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit})
     SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits ORDER BY hits.value + 0`
 }
 

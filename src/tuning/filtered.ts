@@ -195,6 +195,7 @@ function filteredNearest(
   const ef = index.method === 'hnsw' ? setting : undefined
   return selectNearest(table, {
     quantization: index.quantization,
+    rerank: true,
     candidates: candidatesFor(index, limit, undefined, ef),
     vec,
     measure: index.measure,

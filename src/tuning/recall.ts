@@ -149,6 +149,7 @@ export async function measureSetting(
   const ef = index.method === 'hnsw' ? setting : undefined
   const scan = {
     quantization: index.quantization,
+    rerank: true,
     candidates: candidatesFor(index, limit + 1, undefined, ef),
   }
   const statement = (vec: Uint8Array) =>
@@ -193,8 +194,8 @@ export function recallOf(hits: readonly Hit[], q: TruthQuery): number {
 }
 
 /** How a statement scans: ordered by the vectors, or by a quantized index's key (re-ranked). */
-type Scan = Pick<NearestQuery, 'quantization' | 'candidates'>
-const NOT_QUANTIZED: Scan = { quantization: 'none', candidates: 0 }
+type Scan = Pick<NearestQuery, 'quantization' | 'rerank' | 'candidates'>
+const NOT_QUANTIZED: Scan = { quantization: 'none', rerank: false, candidates: 0 }
 
 /** The plain unfiltered nearest-neighbour statement, ids and distances (and vectors if asked). */
 function nearestQuery(

@@ -11,7 +11,9 @@ export const DEFAULT_BINARY_RERANK = 10
 /**
  * The rows a quantized index scan takes to re-rank by the exact distance:
  * - a `rerank` the query gives: that many pages;
- * - halfvec: the page (half precision orders rows almost as the vectors do; the page is re-sorted);
+ * - halfvec: the page (half precision orders rows almost as the vectors do), re-sorted by the
+ *   exact distance where the query asks for distances, else left in the index's order so that no
+ *   vector is read from the table (see NearestQuery.rerank);
  * - binary HNSW: the ef_search the query runs with, which is tuned for it (see `tune()`), so that
  *   tuning chooses the candidates; untuned that is 10 pages (see `binaryEfSearch`);
  * - binary IVFFlat: 10 pages (tuning chooses its probes).

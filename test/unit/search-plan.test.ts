@@ -176,6 +176,7 @@ test('a plain query statement is the compiled selectNearest, reused with each qu
       resort: false,
       exact: false,
       quantization: 'none',
+      rerank: false,
       candidates: 5,
     }),
   )
