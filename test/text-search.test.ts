@@ -217,6 +217,8 @@ describeEachBackend('text and hybrid search', (b) => {
       { text: 'nul\0byte' },
       {},
       { text: 'cat', fusion: {} },
+      { data: [1, 0], fusion: {} },
+      { data: [1, 0], fusion: { k: 60 } },
       { text: 'cat', includeSimilarity: true },
       { data: [1, 0], text: 'cat', fusion: { k: -1 } },
       { data: [1, 0], text: 'cat', fusion: { candidates: 5 }, limit: 10 },

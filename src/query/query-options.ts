@@ -87,8 +87,8 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
   if (!hasData && text === null)
     throw new ArgError('query needs data (the query vector), text (words to search for), or both')
   const limit = checkInteger('limit', options.limit ?? 10, { min: 1, max: QUERY_BOUNDS.limit })
-  if (!hasData && options.fusion !== undefined)
-    throw new ArgError('fusion fuses a vector and a text ranking: give data as well as text')
+  if ((!hasData || text === null) && options.fusion !== undefined)
+    throw new ArgError('fusion fuses a vector and a text ranking: give both data and text')
   if (!hasData && options.includeSimilarity === true)
     throw new ArgError('includeSimilarity needs data: a text query alone measures no distance')
   return {
