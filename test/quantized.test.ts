@@ -160,6 +160,28 @@ describeEachBackend('quantized indexes', (b) => {
     })
     const truth = exactNearest(stored, q, 'l2_distance', 10)
     assert.ok(hits.filter((id) => truth.includes(id)).length >= 9, `${hits} vs ${truth}`)
+    // halfvec serves IVFFlat too, with the same recall as full precision would.
+    await c.createIndex({
+      method: 'ivfflat',
+      quantization: 'halfvec',
+      measure: 'l2_distance',
+      indexArguments: IndexArgsIVFFlat({ nLists: 20 }),
+      targetRecall: null,
+    })
+    const halfIndex = await c.getIndex()
+    assert.deepEqual([halfIndex?.method, halfIndex?.quantization], ['ivfflat', 'halfvec'])
+    const half = await c.query({ data: q, limit: 10, measure: 'l2_distance', probes: 20 })
+    assert.ok(half.filter((id) => truth.includes(id)).length >= 9, `${half} vs ${truth}`)
+    assert.match(
+      await c.explain({ data: q, limit: 10, measure: 'l2_distance' }),
+      new RegExp(`Index Scan using ${halfIndex?.name}`),
+    )
+    await c.createIndex({
+      method: 'ivfflat',
+      quantization: 'binary',
+      measure: 'l2_distance',
+      targetRecall: null,
+    })
     // Each page of a filtered query is full.
     await c.updateMetadata({ ids: stored.slice(0, 600).map((_, i) => `v${i}`) }, { tag: 'a' })
     const filtered = await c.query({
