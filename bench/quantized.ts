@@ -12,10 +12,11 @@
  * npx tsx bench/quantized.ts [--set retrieval|glove] [--queries 500] [--pglite]
  */
 import { parseArgs } from 'node:util'
-import { createClient, type Client, type Collection, type Quantization } from '../src/index.js'
+import { type Client, type Collection, type Quantization } from '../src/index.js'
 import { percentile } from './data.js'
 import { heldOutSplit, loadAllGlove } from './glove-full.js'
 import { log, round, saveReport, type ReportRow } from './report.js'
+import { onEachBackend } from './targets.js'
 import { DEFAULT_SIZE } from './retrieval-build.js'
 import { DIMENSION, readEmbeddedSet } from './retrieval-cache.js'
 
@@ -34,24 +35,9 @@ const { values } = parseArgs({
   },
 })
 const data = loadSet(values.set as string, Number(values.queries))
-const targets: [string, () => Promise<Client>][] = []
-const url = process.env.VECS_BENCH_DATABASE_URL
-if (url) targets.push(['postgres', () => createClient(url, { schema: 'vecs_bench_quantized' })])
-if (values.pglite) targets.push(['pglite', () => createClient()])
-if (targets.length === 0) {
-  console.error('set VECS_BENCH_DATABASE_URL to a server with pgvector, or pass --pglite')
-  process.exit(1)
-}
 const sweep: ReportRow[] = []
 const summary: ReportRow[] = []
-for (const [backend, open] of targets) {
-  const vx = await open()
-  try {
-    await measure(backend, vx)
-  } finally {
-    await vx.disconnect()
-  }
-}
+await onEachBackend('vecs_bench_quantized', values.pglite === true, measure)
 saveReport(`quantized-${values.set}`, sweep)
 saveReport(`quantized-${values.set}-at-${TARGET}`, summary)
 

@@ -226,3 +226,34 @@ test('a filter that matches few rows widens the default scan; a given setting is
   const unfiltered = planSearch(table, checkQuery({ data: [1, 2] }), vec, hnsw, owned, 0.01)
   assert.equal(unfiltered.search['hnsw.ef_search'], '40')
 })
+
+test('a quantized index is searched by its key; binary always re-ranks, halfvec where distances are asked', () => {
+  const quantized = (quantization: 'halfvec' | 'binary'): CurrentIndex => ({
+    info: { ...hnsw.info, quantization },
+    note: null,
+  })
+  const fullDistance = /vec <=> \$1::vector/
+  for (const features of [known, owned]) {
+    // halfvec, no distance asked: ordered by the key, no vector read to re-rank.
+    const half = plan({ limit: 10 }, quantized('halfvec'), features)
+    assert.match(half.statement.text, /vec::halfvec\(2\)\) <=> \$1::vector::halfvec\(2\)/)
+    assert.doesNotMatch(half.statement.text, fullDistance)
+    // Distances asked for (or a rerank): the page is re-ranked by the exact distance.
+    for (const q of [{ includeValue: true }, { includeSimilarity: true }, { rerank: 2 }]) {
+      const reranked = plan({ limit: 10, ...q }, quantized('halfvec'), features)
+      assert.match(reranked.statement.text, fullDistance, JSON.stringify(q))
+    }
+    // Binary: Hamming distance on the bit keys, always re-ranked, 10 pages by default.
+    const binary = plan({ limit: 10 }, quantized('binary'), features)
+    assert.match(binary.statement.text, /binary_quantize\(vec\)::bit\(2\)\) <~> binary_quantize/)
+    assert.match(binary.statement.text, fullDistance)
+    assert.ok(binary.statement.values.includes(100), String(binary.statement.values))
+    assert.equal(binary.search['hnsw.ef_search'], '100')
+    // A rerank given sets the candidates, and ef_search rises to return them.
+    const more = plan({ limit: 10, rerank: 30 }, quantized('binary'), features)
+    assert.ok(more.statement.values.includes(300))
+    assert.equal(more.search['hnsw.ef_search'], '300')
+  }
+  // rerank of an index that is not quantized is refused.
+  assert.throws(() => plan({ limit: 10, rerank: 2 }, hnsw), /not quantized/)
+})
