@@ -52,15 +52,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   log(`${all.length} passages in the dictionary; embedding ${count}`)
   const size = { documents: count, queries: 0, seed: Number(values.seed) }
   const set: RetrievalSet = { documents: all.slice(0, count), queries: [] }
-  const started = performance.now()
-  let cached: number | null = null
+  let first: { done: number; at: number } | null = null
   await embedSet(
     set,
     size,
     (done, total) => {
-      // The first report is what the cache held already: the rate counts this run's passages.
-      cached ??= done
-      const rate = (done - cached) / Math.max((performance.now() - started) / 1000, 1e-3)
+      // The rate since the first report, which may be what the cache held already.
+      first ??= { done, at: performance.now() }
+      const rate = (done - first.done) / Math.max((performance.now() - first.at) / 1000, 1e-3)
       if (done % 2560 < 256 || done === total)
         log(`${done}/${total} passages (${rate.toFixed(1)}/s this run)`)
     },
