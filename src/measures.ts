@@ -39,7 +39,7 @@ export function indexOpsClass(
 }
 
 /** Bit keys are compared by Hamming distance. */
-export const BINARY_OPS_CLASS = 'bit_hamming_ops'
+const BINARY_OPS_CLASS = 'bit_hamming_ops'
 
 /** The measure an ops class indexes, or null for an ops class vecs does not know. */
 export function measureOfOpsClass(ops: string): Measure | null {

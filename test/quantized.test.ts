@@ -125,13 +125,15 @@ describeEachBackend('quantized indexes', (b) => {
   })
 
   test('binary IVFFlat, another measure, reindex keeps the quantization, filters fill pages', async () => {
-    await c.createIndex({
-      method: 'ivfflat',
-      quantization: 'binary',
-      measure: 'l2_distance',
-      indexArguments: IndexArgsIVFFlat({ nLists: 20 }),
-      targetRecall: null,
-    })
+    const ivfflatL2 = (quantization: 'halfvec' | 'binary') =>
+      c.createIndex({
+        method: 'ivfflat',
+        quantization,
+        measure: 'l2_distance',
+        indexArguments: IndexArgsIVFFlat({ nLists: 20 }),
+        targetRecall: null,
+      })
+    await ivfflatL2('binary')
     const index = await c.getIndex()
     assert.deepEqual(
       { method: index?.method, quantization: index?.quantization, measure: index?.measure },
@@ -157,13 +159,7 @@ describeEachBackend('quantized indexes', (b) => {
     const truth = exactNearest(stored, q, 'l2_distance', 10)
     assert.ok(hits.filter((id) => truth.includes(id)).length >= 9, `${hits} vs ${truth}`)
     // halfvec serves IVFFlat too, with the same recall as full precision would.
-    await c.createIndex({
-      method: 'ivfflat',
-      quantization: 'halfvec',
-      measure: 'l2_distance',
-      indexArguments: IndexArgsIVFFlat({ nLists: 20 }),
-      targetRecall: null,
-    })
+    await ivfflatL2('halfvec')
     const halfIndex = await c.getIndex()
     assert.deepEqual([halfIndex?.method, halfIndex?.quantization], ['ivfflat', 'halfvec'])
     const half = await c.query({ data: q, limit: 10, measure: 'l2_distance', probes: 20 })

@@ -39,6 +39,11 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
+/** `1 parallel worker`, `2 parallel workers`. */
+export function formatWorkers(workers: number): string {
+  return `${workers} parallel worker${workers === 1 ? '' : 's'}`
+}
+
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US')
 }

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress'
 import type { IndexProgress } from '../index.js'
 import type { Context } from './context.js'
-import { formatCount } from './format.js'
+import { formatCount, formatWorkers } from './format.js'
 
 /** Long work reported as it goes: a bar on a terminal, a plain line every few seconds otherwise. */
 export interface Progress {
@@ -105,9 +105,7 @@ export function phasedListener(progress: Progress): (p: IndexProgress) => void {
   let current: string | null = null
   return ({ phase, percent, workers }) => {
     const label =
-      workers === undefined || workers === 0
-        ? phase
-        : `${phase} (${workers} parallel worker${workers === 1 ? '' : 's'})`
+      workers === undefined || workers === 0 ? phase : `${phase} (${formatWorkers(workers)})`
     if (label !== current) {
       current = label
       progress.phase(label)

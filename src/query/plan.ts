@@ -76,19 +76,16 @@ export function planSearch(
 ): SearchPlan {
   const covered = index !== null && index.info.measure === q.measure
   if (!q.exact) checkRerank(q.rerank, covered ? index.info : null)
+  // A similarity is computed from the distance.
+  const includeValue = q.includeValue || q.includeSimilarity
   const shape = {
     measure: q.measure,
     quantization: covered ? index.info.quantization : ('none' as const),
     // Binary candidates always; halfvec ones where a distance is asked for or a rerank given.
     rerank:
-      covered &&
-      (index.info.quantization === 'binary' ||
-        q.includeValue ||
-        q.includeSimilarity ||
-        q.rerank !== undefined),
+      covered && (index.info.quantization === 'binary' || includeValue || q.rerank !== undefined),
     where: q.filter?.condition ?? null,
-    // A similarity is computed from the distance.
-    includeValue: q.includeValue || q.includeSimilarity,
+    includeValue,
     includeVector: q.includeVector,
     includeMetadata: q.includeMetadata,
   }
@@ -179,7 +176,14 @@ function searchSettings(
   const search: SearchSettings = {}
   const widen = (value: number) => Math.ceil(value * scale)
   if (serving?.info.method === 'hnsw' || q.efSearch !== undefined) {
-    const ef = q.efSearch ?? Math.min(MAX_EF_SEARCH, widen(defaultEfSearch(serving, q.limit)))
+    // A rerank given asks its scan for that many pages of candidates (see rerankCandidates).
+    const reranked =
+      q.rerank !== undefined && serving !== null && serving.info.quantization !== 'none'
+        ? q.limit * q.rerank
+        : 0
+    const ef =
+      q.efSearch ??
+      Math.min(MAX_EF_SEARCH, Math.max(widen(defaultEfSearch(serving, q.limit)), reranked))
     search['hnsw.ef_search'] = String(ef)
     // A share is estimated only where pgvector scans iteratively (0.8), which has the setting.
     if (q.filter !== null && share !== null && serving?.info.method === 'hnsw')
@@ -197,8 +201,8 @@ function searchSettings(
 }
 
 /**
- * The candidates a quantized index's scan takes to re-rank (see rerank.ts), and an HNSW scan's
- * ef_search raised to return them where the query did not set its own; the limit elsewhere.
+ * The candidates a quantized index's scan takes to re-rank (see rerank.ts), from the ef_search the
+ * query runs with (which searchSettings raised for a rerank given); the limit elsewhere.
  */
 function rerankCandidates(
   q: CheckedQuery,
@@ -207,15 +211,7 @@ function rerankCandidates(
 ): number {
   if (index === null || index.info.quantization === 'none') return q.limit
   const ef = search['hnsw.ef_search']
-  const candidates = candidatesFor(
-    index.info,
-    q.limit,
-    q.rerank,
-    ef === undefined ? undefined : Number(ef),
-  )
-  if (ef !== undefined && q.efSearch === undefined && candidates > Number(ef))
-    search['hnsw.ef_search'] = String(Math.min(MAX_EF_SEARCH, candidates))
-  return candidates
+  return candidatesFor(index.info, q.limit, q.rerank, ef === undefined ? undefined : Number(ef))
 }
 
 /**

@@ -48,48 +48,47 @@ export interface NearestQuery {
  * `SELECT id[, value][, vector][, metadata] … ORDER BY vec <op> $q LIMIT $n`; with `resort`, that
  * query runs in a materialized CTE and its rows are ordered by distance again, as pgvector
  * recommends for `iterative_scan = relaxed_order` (`+ 0`: PostgreSQL 17 and later drop a sort by
- * the very expression the CTE is ordered by, although the scan returned it out of order). Metadata comes as jsonb's text, which vecs
- * parses itself so that no number changes on the way.
+ * the very expression the CTE is ordered by, although the scan returned it out of order). A
+ * quantized index's scan re-ranked runs in the same CTE, its candidates ordered by exact distance.
+ * Metadata comes as jsonb's text, which vecs parses itself so that no number changes on the way.
  */
 export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   const operator = distanceTo(t, q.measure, q.vec)
   const distance = q.exact ? sql`(${operator}) + 0` : operator
   const where = q.where === null ? sql`` : sql`WHERE ${q.where}`
   const quantized = q.quantization !== 'none' && !q.exact
-  if (quantized && q.rerank) return selectReranked(t, q, where)
-  // A quantized scan not re-ranked orders by the key; it returns no distance (see `rerank`).
+  // A quantized scan orders by the index's key; not re-ranked, it returns no distance (`rerank`).
   const order = quantized ? keyDistance(t, q.measure, q.quantization, q.vec) : distance
-  if (!q.resort) {
-    const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
-    return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit}`
-  }
-  const inner = outputColumns(
-    { ...q, includeValue: true },
-    sql`${order} AS value`,
-    sql`vec AS vector`,
-    metadataText,
-  )
-  return sql`WITH hits AS MATERIALIZED (
-      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit})
-    SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits ORDER BY hits.value + 0`
+  if (quantized && q.rerank) return materialized(t, q, where, order, operator, q.candidates)
+  if (q.resort) return materialized(t, q, where, order, order, null)
+  const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
+  return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit}`
 }
 
 /**
- * A quantized index scan re-ranked: the scan orders by the index's key and takes `candidates` rows,
- * each with its exact distance, which orders the page (`+ 0`, as above).
+ * The scan in a materialized CTE, ordered by `order`, each row with its `value`; then the page
+ * ordered by that value (`+ 0`, as above). A re-ranking scan takes `candidates` rows and keeps the
+ * `limit` with the least exact distance; a re-sorting one (null) takes the page itself.
  */
-function selectReranked(t: TableRef, q: NearestQuery, where: Fragment): Fragment {
-  const key = keyDistance(t, q.measure, q.quantization, q.vec)
+function materialized(
+  t: TableRef,
+  q: NearestQuery,
+  where: Fragment,
+  order: Fragment,
+  value: Fragment,
+  candidates: number | null,
+): Fragment {
   const inner = outputColumns(
     { ...q, includeValue: true },
-    sql`${distanceTo(t, q.measure, q.vec)} AS value`,
+    sql`${value} AS value`,
     sql`vec AS vector`,
     metadataText,
   )
+  const page = candidates === null ? sql`` : sql` LIMIT ${q.limit}`
   return sql`WITH hits AS MATERIALIZED (
-      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${key} LIMIT ${q.candidates})
+      SELECT ${inner} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${candidates ?? q.limit})
     SELECT ${outputColumns(q, sql`value`, sql`vector`, sql`metadata`)} FROM hits
-    ORDER BY hits.value + 0 LIMIT ${q.limit}`
+    ORDER BY hits.value + 0${page}`
 }
 
 /** `vec <op> $q`: each row's distance to the query vector by `measure`'s operator. */

@@ -5,11 +5,12 @@ import { vectorParam, type TableRef } from './tables.js'
 
 /**
  * What a vector index is built on: the column itself, or an expression of it that stores less.
- * A query must order by exactly this expression for the planner to use the index.
+ * A query must order by exactly this expression for the planner to use the index, and its text is
+ * what PostgreSQL prints for the index's key (`pg_get_indexdef`), which tells vecs' indexes apart.
  * - `halfvec`: `vec::halfvec(d)`, each value at half precision;
  * - `binary`: `binary_quantize(vec)::bit(d)`, one bit a dimension (set where the value is positive).
  */
-export function indexKey(t: TableRef, quantization: Quantization): Fragment {
+export function indexKey(t: Pick<TableRef, 'dimension'>, quantization: Quantization): Fragment {
   if (quantization === 'halfvec') return sql`(vec::halfvec(${int(t.dimension)}))`
   if (quantization === 'binary') return sql`(binary_quantize(vec)::bit(${int(t.dimension)}))`
   return sql`vec`

@@ -1,6 +1,6 @@
 import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
-import { candidatesFor } from '../vector-index/rerank.js'
+import { scanAt } from '../vector-index/rerank.js'
 import { selectNearest } from '../sql/nearest.js'
 import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import { copyStandInRows, standInFilter, standInRows, STAND_IN_PARTS } from '../sql/stand-in.js'
@@ -192,11 +192,8 @@ function filteredNearest(
   limit: number,
   setting: number,
 ) {
-  const ef = index.method === 'hnsw' ? setting : undefined
   return selectNearest(table, {
-    quantization: index.quantization,
-    rerank: true,
-    candidates: candidatesFor(index, limit, undefined, ef),
+    ...scanAt(index, limit, setting),
     vec,
     measure: index.measure,
     limit,

@@ -1,7 +1,7 @@
 import type { Backend, Queryable } from '../backend/backend.js'
 import { executeCompiled, execute } from '../sql/execute.js'
 import { compile } from '../sql/fragment.js'
-import { candidatesFor } from '../vector-index/rerank.js'
+import { scanAt } from '../vector-index/rerank.js'
 import { explain, selectNearest, type NearestQuery } from '../sql/nearest.js'
 import { selectSample } from '../sql/rows.js'
 import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
@@ -145,13 +145,7 @@ export async function measureSetting(
 ): Promise<Measured> {
   const settings: LocalSettings = { [searchSetting(index.method)]: String(setting) }
   if (forceIndex) settings.enable_seqscan = 'off'
-  // As a query runs: a quantized index's candidates follow its ef_search (see query/rerank.ts).
-  const ef = index.method === 'hnsw' ? setting : undefined
-  const scan = {
-    quantization: index.quantization,
-    rerank: true,
-    candidates: candidatesFor(index, limit + 1, undefined, ef),
-  }
+  const scan = scanAt(index, limit + 1, setting)
   const statement = (vec: Uint8Array) =>
     nearestQuery(table, index.measure, vec, limit + 1, false, scan)
   return db.transaction(async (tx) => {

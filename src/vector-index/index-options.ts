@@ -10,7 +10,12 @@ import {
   type VectorType,
 } from '../types.js'
 import { IndexArgsHNSW, IndexArgsIVFFlat, type IndexArgs } from './args.js'
-import { DEFAULT_MAX_MAINTENANCE_WORK_MEM, parseMemory } from './memory.js'
+import {
+  DEFAULT_MAX_MAINTENANCE_WORK_MEM,
+  parseMemory,
+  storedKey,
+  type StoredKey,
+} from './memory.js'
 import type { IndexProgress } from './progress.js'
 import type { CurrentIndex } from './read.js'
 import { checkWorkers } from './workers.js'
@@ -76,7 +81,11 @@ export interface IndexPlan {
 }
 
 /** pgvector's limits on indexed dimensions, by what the index stores. */
-export const MAX_INDEX_DIMENSIONS = { vector: 2000, halfvec: 4000, bit: 64_000 } as const
+export const MAX_INDEX_DIMENSIONS = {
+  vector: 2000,
+  halfvec: 4000,
+  bit: 64_000,
+} as const satisfies Record<StoredKey, number>
 
 /** Checks every option before any SQL runs. */
 export function planIndex(
@@ -199,7 +208,7 @@ function checkIndexableDimension(
   dimension: number,
   quantization: Quantization,
 ): void {
-  const stored = quantization === 'binary' ? 'bit' : quantization === 'halfvec' ? 'halfvec' : type
+  const stored = storedKey(type, quantization)
   const max = MAX_INDEX_DIMENSIONS[stored]
   if (dimension <= max) return
   const hint =

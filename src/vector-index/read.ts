@@ -1,10 +1,12 @@
 import { MAX_EF_SEARCH } from './args.js'
 import type { Queryable } from '../backend/backend.js'
-import { BINARY_OPS_CLASS, indexOpsClass, measureOfOpsClass } from '../measures.js'
+import { indexOpsClass, measureOfOpsClass } from '../measures.js'
+import { compile } from '../sql/fragment.js'
+import { indexKey } from '../sql/quantized.js'
 import { selectVectorIndexes, type IndexRow } from '../sql/catalog.js'
 import { execute } from '../sql/execute.js'
 import type { TableRef } from '../sql/tables.js'
-import type { Measure, Quantization } from '../types.js'
+import { QUANTIZATIONS, type Measure, type Quantization } from '../types.js'
 import { INDEX_BOUNDS } from './args.js'
 import { parseBuildNote, type BuildNote } from './note.js'
 
@@ -51,10 +53,9 @@ export function indexFromRow(
   if (quantization === null) return null
   const measure =
     quantization === 'binary'
-      ? row.opsClass === BINARY_OPS_CLASS
-        ? (note?.measure ?? 'cosine_distance')
-        : null
+      ? (note?.measure ?? 'cosine_distance')
       : measureOfOpsClass(row.opsClass)
+  // The ops class a build of this kind would have given it (a binary one: Hamming distance).
   if (measure === null || indexOpsClass(column.type, measure, quantization) !== row.opsClass)
     return null
   const options = parseOptions(row.options)
@@ -73,16 +74,16 @@ export function indexFromRow(
   return null
 }
 
-/** The quantization whose key (see sql/quantized.ts) PostgreSQL prints as `key`; null for another. */
+/**
+ * The quantization whose index key (see sql/quantized.ts) PostgreSQL prints as `key`; null for
+ * another expression, and for a halfvec key on a halfvec column, which vecs never builds.
+ */
 function quantizationOf(
   key: string,
   column: Pick<TableRef, 'type' | 'dimension'>,
 ): Quantization | null {
-  if (key === 'vec') return 'none'
-  const d = column.dimension
-  if (column.type === 'vector' && key === `(vec::halfvec(${d}))`) return 'halfvec'
-  if (key === `(binary_quantize(vec)::bit(${d}))`) return 'binary'
-  return null
+  const found = QUANTIZATIONS.find((q) => compile(indexKey(column, q)).text === key)
+  return found === undefined || (found === 'halfvec' && column.type === 'halfvec') ? null : found
 }
 
 function parseOptions(options: readonly string[] | null): Map<string, number> {

@@ -1,4 +1,5 @@
 import { ArgError } from '../errors.js'
+import type { NearestQuery } from '../sql/nearest.js'
 import { MAX_EF_SEARCH } from './args.js'
 import type { IndexInfo } from './read.js'
 
@@ -28,6 +29,23 @@ export function candidatesFor(
   if (index.quantization === 'halfvec') return limit
   if (index.method === 'hnsw' && efSearch !== undefined) return Math.max(limit, efSearch)
   return limit * DEFAULT_BINARY_RERANK
+}
+
+/**
+ * How tuning scans an index at one value of its setting (ef_search or probes): as a query with
+ * distances runs, a quantized index's candidates re-ranked (for HNSW, as many as ef_search).
+ */
+export function scanAt(
+  index: IndexInfo,
+  limit: number,
+  setting: number,
+): Pick<NearestQuery, 'quantization' | 'rerank' | 'candidates'> {
+  const ef = index.method === 'hnsw' ? setting : undefined
+  return {
+    quantization: index.quantization,
+    rerank: true,
+    candidates: candidatesFor(index, limit, undefined, ef),
+  }
 }
 
 /** An untuned binary HNSW index's ef_search: room for its default candidates. */

@@ -7,6 +7,7 @@ import {
   formatFilteredTuning,
   formatIndex,
   formatTuning,
+  formatWorkers,
 } from '../format.js'
 
 export const info = defineCommand({
@@ -31,7 +32,7 @@ export const info = defineCommand({
         'built on',
         stats.rowsAtIndexBuild === null
           ? '—'
-          : `${formatCount(stats.rowsAtIndexBuild)} rows${formatWorkers(stats.workersAtIndexBuild)}`,
+          : `${formatCount(stats.rowsAtIndexBuild)} rows${workersRan(stats.workersAtIndexBuild)}`,
       ],
       ['tuned', stats.tuning === null ? '—' : formatTuning(stats.tuning)],
       ['filtered', stats.tuning === null ? '—' : formatFilteredTuning(stats.tuning)],
@@ -51,9 +52,8 @@ export const info = defineCommand({
 })
 
 /** `, 2 parallel workers` where the build ran any. */
-function formatWorkers(workers: number | null): string {
-  if (workers === null || workers === 0) return ''
-  return `, ${workers} parallel worker${workers === 1 ? '' : 's'}`
+function workersRan(workers: number | null): string {
+  return workers === null || workers === 0 ? '' : `, ${formatWorkers(workers)}`
 }
 
 /** The library's advice, worded from its numbers as the command that follows it. */
