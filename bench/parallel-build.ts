@@ -12,8 +12,9 @@
  */
 import { parseArgs } from 'node:util'
 import pg from 'pg'
-import { createClient, type Collection } from '../src/index.js'
+import { createClient } from '../src/index.js'
 import { heldOutSplit, loadAllGlove } from './glove-full.js'
+import { recallAt10 } from './recall.js'
 import { log, round, saveReport, type ReportRow } from './report.js'
 
 const SCHEMA = 'vecs_bench_parallel'
@@ -58,7 +59,7 @@ try {
       'x defaults': round(ms / baseline, 2),
       workers,
       'index MB': round((stats.vectorIndexBytes ?? 0) / 2 ** 20, 1),
-      'recall@10': round(await recall(c, split.queries, truth), 3),
+      'recall@10': round(await recallAt10(c, split.queries, truth, EF_SEARCH), 3),
     })
     log(JSON.stringify(report.at(-1)))
   }
@@ -83,13 +84,4 @@ try {
 } finally {
   await raw.end()
   await vx.disconnect()
-}
-
-async function recall(c: Collection, queries: Float32Array[], truth: string[][]): Promise<number> {
-  let found = 0
-  for (const [i, q] of queries.entries()) {
-    const ids = new Set(await c.query({ data: q, limit: 10, efSearch: EF_SEARCH }))
-    found += (truth[i] as string[]).filter((id) => ids.has(id)).length
-  }
-  return found / (queries.length * 10)
 }

@@ -9,6 +9,7 @@
  * with `--pglite`.
  *
  * npx tsx bench/scale.ts [--set glove|passages|random] [--rows N] [--dimension D] [--queries 200]
+ *   [--only 'IVFFlat,HNSW,HNSW halfvec,HNSW binary']
  */
 import { parseArgs } from 'node:util'
 import { type Client, type Collection, type CreateIndexOptions } from '../src/index.js'
@@ -28,15 +29,21 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '200' },
     pglite: { type: 'boolean', default: false },
     untuned: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 })
-const ROUNDS: { label: string; options: CreateIndexOptions | null }[] = [
+const ALL_ROUNDS: { label: string; options: CreateIndexOptions | null }[] = [
   { label: 'exact (no index)', options: null },
   { label: 'IVFFlat', options: { method: 'ivfflat' } },
   { label: 'HNSW', options: { method: 'hnsw' } },
   { label: 'HNSW halfvec', options: { method: 'hnsw', quantization: 'halfvec' } },
   { label: 'HNSW binary', options: { method: 'hnsw', quantization: 'binary' } },
 ]
+/** `--only exact,IVFFlat,HNSW`: the rounds to run (exact always runs: it is the ground truth). */
+const only = values.only?.split(',').map((label) => label.trim().toLowerCase())
+const ROUNDS = ALL_ROUNDS.filter(
+  (r) => only === undefined || r.options === null || only.includes(r.label.toLowerCase()),
+)
 
 const data = loadSet()
 const report: ReportRow[] = []

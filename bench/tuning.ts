@@ -223,7 +223,12 @@ async function rawSql(
       dimension: 100,
       type: 'vector' as const,
     }
-    const features = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
+    const features = {
+      iterativeScans: true,
+      ownsSessions: true,
+      sessionDefaults: null,
+      citus: false,
+    }
     // Each query runs through vecs and as raw SQL in turn, so that both see the same machine.
     const raw: number[] = []
     const vecs: number[] = []

@@ -1,6 +1,13 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { Adapter } from './adapter/adapter.js'
-import type { Backend, BackendKind } from './backend/backend.js'
+import type { ReplicaStatus } from './backend/replicas.js'
+import type { Backend, BackendKind, Queryable } from './backend/backend.js'
+import {
+  checkDistribution,
+  distribute,
+  shardCounts,
+  type DistributedOptions,
+} from './distribution.js'
 import { checkName } from './checks.js'
 import { Collection } from './collection.js'
 import {
@@ -37,6 +44,12 @@ export interface CollectionOptions<M = Vector, Meta = Metadata> {
    * returns; it also types the collection's metadata. Kept by this collection object only.
    */
   metadataSchema?: MetadataSchema<Meta> | undefined
+  /**
+   * On a Citus coordinator: shard the collection across the workers by `id` (`true`, or
+   * `{ shardCount, colocateWith }`). An existing collection that is not distributed yet is
+   * distributed (its rows move to the shards). Without Citus → `ExtensionUnavailable`.
+   */
+  distributed?: boolean | DistributedOptions | undefined
 }
 
 /** A connection to one database: creates, lists and deletes collections. */
@@ -61,6 +74,11 @@ export class Client implements AsyncDisposable {
     return this.#db.kind
   }
 
+  /** The read replicas (`readReplicas`) and their health: which serve reads, which are left out. */
+  readReplicas(): ReplicaStatus[] {
+    return this.#db.replicaStatus?.() ?? []
+  }
+
   /**
    * The collection named `name`, created when missing. An existing collection of another dimension
    * → `MismatchedDimension`; creating one needs `dimension` (or an adapter that exports one).
@@ -76,30 +94,42 @@ export class Client implements AsyncDisposable {
     const schema = checkMetadataSchema(options.metadataSchema)
     const table = { schema: this.schema, name: checkName(name, 'collection name') }
     const wanted = collectionShape(options)
+    const distribution = checkDistribution(options.distributed, this.#features.citus)
     const row = await this.#db.transaction(async (tx) => {
-      await execute(tx, statements.lockCollection(table))
-      const [existing] = await execute<CollectionRow>(
-        tx,
-        catalog.selectCollections(table.schema, table.name),
-      )
-      if (existing) return checkExisting(existing, wanted)
-      if (wanted.dimension === undefined) {
-        throw new ArgError(`collection "${name}" does not exist; give a dimension to create it`)
-      }
-      const created = { ...table, dimension: wanted.dimension, type: wanted.type ?? 'vector' }
-      await execute(tx, statements.createTable(created))
-      const [made] = await execute<CollectionRow>(
-        tx,
-        catalog.selectCollections(table.schema, table.name),
-      )
-      if (!made)
-        throw new CollectionAlreadyExists(
-          `a table "${name}" that is not a collection exists in schema "${this.schema}"`,
-        )
-      await execute(tx, statements.createMetadataIndex(created, `ix_meta_${randomHex(7)}`))
-      return made
+      const found = await this.#findOrCreate(tx, table, wanted)
+      if (distribution !== null) await distribute(tx, table, distribution)
+      return (await this.#withShards(tx, [found]))[0] as CollectionRow
     })
     return this.#collection<Meta, M>(row, options.adapter ?? null, schema)
+  }
+
+  async #findOrCreate(
+    tx: Queryable,
+    table: { schema: string; name: string },
+    wanted: { dimension?: number; type?: VectorType },
+  ): Promise<CollectionRow> {
+    const { name } = table
+    await execute(tx, statements.lockCollection(table))
+    const [existing] = await execute<CollectionRow>(
+      tx,
+      catalog.selectCollections(table.schema, table.name),
+    )
+    if (existing) return checkExisting(existing, wanted)
+    if (wanted.dimension === undefined) {
+      throw new ArgError(`collection "${name}" does not exist; give a dimension to create it`)
+    }
+    const created = { ...table, dimension: wanted.dimension, type: wanted.type ?? 'vector' }
+    await execute(tx, statements.createTable(created))
+    const [made] = await execute<CollectionRow>(
+      tx,
+      catalog.selectCollections(table.schema, table.name),
+    )
+    if (!made)
+      throw new CollectionAlreadyExists(
+        `a table "${name}" that is not a collection exists in schema "${this.schema}"`,
+      )
+    await execute(tx, statements.createMetadataIndex(created, `ix_meta_${randomHex(7)}`))
+    return made
   }
 
   /**
@@ -113,13 +143,15 @@ export class Client implements AsyncDisposable {
     )
     if (!row)
       throw new CollectionNotFound(`no collection named "${name}" in schema "${this.schema}"`)
-    return this.#collection<Meta, Vector>(row)
+    return this.#collection<Meta, Vector>(
+      (await this.#withShards(this.#db, [row]))[0] as CollectionRow,
+    )
   }
 
   /** Every collection in the schema, by name, without adapters. */
   async listCollections(): Promise<Collection[]> {
     const rows = await execute<CollectionRow>(this.#db, catalog.selectCollections(this.schema))
-    return rows.map((row) => this.#collection(row))
+    return (await this.#withShards(this.#db, rows)).map((row) => this.#collection(row))
   }
 
   /** Drops the collection and its indexes. A missing name is not an error. */
@@ -144,12 +176,29 @@ export class Client implements AsyncDisposable {
     await this.disconnect()
   }
 
+  /** The rows with the shard counts of those Citus distributes (only a coordinator has any). */
+  async #withShards(db: Queryable, rows: CollectionRow[]): Promise<CollectionRow[]> {
+    if (!this.#features.citus) return rows
+    const counts = await shardCounts(
+      db,
+      this.schema,
+      rows.map((r) => r.name),
+    )
+    return rows.map((r) => ({ ...r, shards: counts.get(r.name) }))
+  }
+
   #collection<Meta extends object = Metadata, M = Vector>(
     row: CollectionRow,
     adapter: Adapter<M> | null = null,
     schema: MetadataSchema | null = null,
   ): Collection<Meta, M> {
-    const table = { schema: this.schema, name: row.name, dimension: row.dimension, type: row.type }
+    const table = {
+      schema: this.schema,
+      name: row.name,
+      dimension: row.dimension,
+      type: row.type,
+      shards: row.shards,
+    }
     return new Collection<Meta, M>(this.#db, table, this.#features, adapter, schema)
   }
 }

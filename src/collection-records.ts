@@ -1,5 +1,6 @@
 import type { Adapter } from './adapter/adapter.js'
 import type { Backend } from './backend/backend.js'
+import { checkFlag, checkKeys, optionKeys } from './checks.js'
 import { deleteRecords } from './delete/delete-records.js'
 import { validateRecords, type MetadataSchema } from './records/metadata-schema.js'
 import { updateMetadata } from './records/metadata-update.js'
@@ -59,6 +60,14 @@ export abstract class CollectionRecords<Meta extends object, M> {
     this.adapter = adapter
   }
 
+  /**
+   * Sharded across a Citus cluster: its shard count (as of when this object was made); null for a
+   * collection on one server.
+   */
+  get distributed(): { shardCount: number } | null {
+    return this.table.shards === undefined ? null : { shardCount: this.table.shards }
+  }
+
   /** The schema the collection's table is in. */
   get schema(): string {
     return this.table.schema
@@ -79,21 +88,45 @@ export abstract class CollectionRecords<Meta extends object, M> {
     const given = records as UpsertInput<unknown>
     const checked =
       this.metadataSchema === null ? given : await validateRecords(given, this.metadataSchema)
-    await upsertRecords(this.db, this.table, this.adapter, checked, options)
+    const rebuilt = await upsertRecords(this.db, this.table, this.adapter, checked, options)
+    if (rebuilt) this.indexRebuilt()
   }
 
-  /** The records with these ids, in the order asked; missing ids are skipped. */
-  async fetch(ids: readonly string[]): Promise<FetchedRecord<Meta>[]> {
-    return (await fetchRecords(this.db, this.table, ids)) as FetchedRecord<Meta>[]
+  /**
+   * @internal Where a read goes: the client's read replicas, unless `fromPrimary` or there are
+   * none (inside your transaction there are none: everything runs in it).
+   */
+  protected readsFrom(fromPrimary: unknown): Backend {
+    return checkFlag('fromPrimary', fromPrimary) ? this.db : (this.db.reads ?? this.db)
+  }
+
+  /** @internal Called when an upsert rebuilt the vector index (under a new name). */
+  protected indexRebuilt(): void {}
+
+  /**
+   * The records with these ids, in the order asked; missing ids are skipped. From a read replica
+   * where the client has them, unless `fromPrimary`.
+   */
+  async fetch(
+    ids: readonly string[],
+    options: { fromPrimary?: boolean } = {},
+  ): Promise<FetchedRecord<Meta>[]> {
+    checkKeys('fetch', options, FETCH_KEYS)
+    const db = this.readsFrom(options.fromPrimary)
+    return (await fetchRecords(db, this.table, ids)) as FetchedRecord<Meta>[]
   }
 
   /**
    * Up to `n` records picked evenly from the whole collection, the same ones for the same `seed`:
    * queries for a benchmark, say. Reads every id once.
    */
-  async sample(n: number, options: { seed?: string } = {}): Promise<FetchedRecord<Meta>[]> {
+  async sample(
+    n: number,
+    options: { seed?: string; fromPrimary?: boolean } = {},
+  ): Promise<FetchedRecord<Meta>[]> {
     const seed = options.seed ?? 'vecs'
-    return (await sampleRecords(this.db, this.table, n, seed)) as FetchedRecord<Meta>[]
+    const db = this.readsFrom(options.fromPrimary)
+    return (await sampleRecords(db, this.table, n, seed)) as FetchedRecord<Meta>[]
   }
 
   /** Deletes by ids or by a (non-empty) filter; returns the ids actually deleted. */
@@ -103,7 +136,8 @@ export abstract class CollectionRecords<Meta extends object, M> {
 
   /** The number of records, or of those `filters` matches. */
   async count(options?: CountOptions<Meta>): Promise<number> {
-    return countRecords(this.db, this.table, options)
+    const db = this.readsFrom((options as { fromPrimary?: unknown } | undefined)?.fromPrimary)
+    return countRecords(db, this.table, options)
   }
 
   /**
@@ -136,3 +170,5 @@ export abstract class CollectionRecords<Meta extends object, M> {
     return `vecs.Collection(name="${this.name}", dimension=${this.dimension})`
   }
 }
+
+const FETCH_KEYS = optionKeys<{ fromPrimary?: boolean }>()({ fromPrimary: true })

@@ -129,11 +129,11 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     checkFlag('analyze', analyze)
     const checked = checkQuery(options as AnyQueryOptions)
     if (checked.text !== null) {
-      const parts = await this.#textParts(options.data)
+      const parts = await this.#textParts(options.data, checked.fromPrimary)
       return explainTextSearch(parts, { ...checked, text: checked.text }, analyze)
     }
     const { plan } = await this.#plan(checked, options.data)
-    return explainSearch(this.db, plan, analyze)
+    return explainSearch(this.readsFrom(checked.fromPrimary), plan, analyze)
   }
 
   /**
@@ -175,6 +175,11 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
   ): Promise<void> {
     const current = await readIndex(this.db, this.table)
     await this.createIndex({ ...options, ...rebuildOptions(current, this.name) })
+  }
+
+  /** @internal */
+  protected override indexRebuilt(): void {
+    this.#index = undefined
   }
 
   /** The collection's vector index: `{ name, method, measure, ...arguments }`, or null. */
@@ -224,10 +229,11 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
   }
 
   async #search(checked: CheckedQuery, input: unknown): Promise<unknown[]> {
-    if (checked.text !== null)
-      return textSearch(await this.#textParts(input), { ...checked, text: checked.text })
+    const { text, fromPrimary } = checked
+    if (text !== null)
+      return textSearch(await this.#textParts(input, fromPrimary), { ...checked, text })
     const { plan, index } = await this.#plan(checked, input)
-    const rows = await runSearch(this.db, plan, checked.limit, this.#features)
+    const rows = await runSearch(this.readsFrom(fromPrimary), plan, checked.limit, this.#features)
     if (index !== null) await this.#watchGrowth(index)
     return shapeResults(rows, checked)
   }
@@ -247,14 +253,14 @@ export class Collection<Meta extends object = Metadata, M = Vector> extends Coll
     return { plan, index, vec }
   }
 
-  async #textParts(input: unknown): Promise<TextSearchParts> {
+  async #textParts(input: unknown, fromPrimary: boolean): Promise<TextSearchParts> {
     const textIndex = await this.#textIndex()
     if (textIndex === null)
       throw new ArgError(
         `collection "${this.name}" has no text index: build one with createTextIndex({ key, language })`,
       )
     return {
-      db: this.db,
+      db: this.readsFrom(fromPrimary),
       table: this.table,
       features: this.#features,
       textIndex,

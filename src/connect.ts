@@ -1,5 +1,7 @@
 import { MIN_VECTOR_VERSION, type Backend } from './backend/backend.js'
 import { openBackend, type Location } from './backend/open.js'
+import { openServer } from './backend/platform.js'
+import { replica, routeReads } from './backend/replicas.js'
 import type { PgOptions } from './backend/pg.js'
 import { checkFlag, checkInteger, checkKeys, checkName, optionKeys } from './checks.js'
 import { Client } from './client.js'
@@ -7,6 +9,7 @@ import { ArgError, ExtensionUnavailable, VecsError } from './errors.js'
 import { isPlainObject } from './json.js'
 import type { SessionDefaults } from './query/plan.js'
 import * as catalog from './sql/catalog.js'
+import { selectCitusVersion } from './sql/citus.js'
 import { SEARCH_SETTINGS, type SearchSetting, type SearchSettings } from './sql/settings.js'
 import { execute } from './sql/execute.js'
 import { createSchema, createVectorExtension } from './sql/tables.js'
@@ -21,6 +24,11 @@ export interface ClientOptions extends PgOptions {
    * a transaction. Always so for connections vecs opens itself.
    */
   assumeDefaultSettings?: boolean | undefined
+  /**
+   * Streaming-replication standbys of the server (`postgres://` URLs): queries, fetch, count and
+   * sample go to them in turn, writes and DDL to the primary. See the README's "Past one server".
+   */
+  readReplicas?: readonly string[] | undefined
 }
 
 /**
@@ -36,12 +44,16 @@ export async function createClient(
   options: ClientOptions = {},
 ): Promise<Client> {
   const schema = checkClientOptions(options)
-  const db = await openBackend(location, options)
+  const replicaUrls = checkReplicas(options.readReplicas, location)
+  let db = await openBackend(location, options)
   try {
+    db = withReplicas(db, replicaUrls, options)
     const vectorVersion = await ensureVector(db)
     await ensureSchema(db, schema)
+    const [citus] = await execute<{ version: string }>(db, selectCitusVersion)
     const features = {
       iterativeScans: compareVersions(vectorVersion, '0.8.0') >= 0,
+      citus: citus !== undefined,
       ownsSessions: db.ownsSessions,
       sessionDefaults:
         !db.ownsSessions && options.assumeDefaultSettings === true
@@ -64,6 +76,7 @@ const CLIENT_KEYS = optionKeys<ClientOptions>()({
   connectionTimeoutMillis: true,
   idleTimeoutMillis: true,
   applicationName: true,
+  readReplicas: true,
 })
 
 // PostgreSQL's statement_timeout and Node's timers both take at most a 32-bit count of milliseconds.
@@ -95,6 +108,44 @@ function checkClientOptions(options: unknown): string {
   }
   checkFlag('assumeDefaultSettings', given.assumeDefaultSettings)
   return checkName(given.schema ?? 'vecs', 'schema')
+}
+
+/** The replicas' URLs, checked: only a server has standbys, and each is a server URL. */
+function checkReplicas(given: unknown, location: Location | undefined): string[] {
+  if (given === undefined) return []
+  if (!Array.isArray(given) || given.length > MAX_REPLICAS)
+    throw new ArgError(`readReplicas must be an array of at most ${MAX_REPLICAS} postgres:// URLs`)
+  for (const url of given) {
+    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url))
+      throw new ArgError('each of readReplicas must be a postgres:// or postgresql:// URL')
+  }
+  const server =
+    (typeof location === 'string' && /^postgres(ql)?:\/\//i.test(location)) ||
+    (typeof location === 'object' && location !== null && 'pool' in location)
+  if (given.length > 0 && !server)
+    throw new ArgError('readReplicas need a server primary (a postgres:// URL or { pool })')
+  return given as string[]
+}
+
+const MAX_REPLICAS = 64
+
+/**
+ * The primary with its replicas attached as `reads`, each a pool of its own that connects on first
+ * use: a replica down at start is left out at the first read, not an error here.
+ */
+function withReplicas(primary: Backend, urls: readonly string[], options: PgOptions): Backend {
+  if (urls.length === 0) return primary
+  const replicas = urls.map((url) => replica(url, () => openServer(url, options)))
+  const { reads, status } = routeReads(primary, replicas)
+  return {
+    ...primary,
+    reads,
+    replicaStatus: status,
+    close: async () => {
+      await reads.close()
+      await primary.close()
+    },
+  }
 }
 
 /** pgvector present and recent enough, installing it where the server allows. Returns its version. */

@@ -1,5 +1,6 @@
 import type { Queryable } from './backend/backend.js'
 import { selectSizes } from './sql/catalog.js'
+import { selectDistributedSizes } from './sql/citus.js'
 import { execute } from './sql/execute.js'
 import { countRows } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
@@ -33,6 +34,8 @@ export interface CollectionStats {
   textIndex: TextIndexInfo | null
   /** The text index alone; null without one. */
   textIndexBytes: number | null
+  /** Sharded by Citus: its shard count (the sizes above are summed over the shards); else null. */
+  distributed: { shardCount: number } | null
 }
 
 /** Reads a collection's stats in one transaction, so rows, sizes and index agree. */
@@ -42,7 +45,12 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     tableBytes: number
     indexBytes: number
     vectorIndexBytes: number | null
-  }>(tx, selectSizes(table.schema, table.name))
+  }>(
+    tx,
+    table.shards === undefined
+      ? selectSizes(table.schema, table.name)
+      : selectDistributedSizes(table),
+  )
   const index = await readIndex(tx, table)
   const text = await readTextIndex(tx, table)
   const rows = count?.count ?? 0
@@ -58,5 +66,6 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     advice: adviseIndex(table.name, rows, index),
     textIndex: text === null ? null : { name: text.name, key: text.key, language: text.language },
     textIndexBytes: text?.bytes ?? null,
+    distributed: table.shards === undefined ? null : { shardCount: table.shards },
   }
 }

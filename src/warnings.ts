@@ -7,6 +7,7 @@ export const WARNING_CODES = [
   'VECS_IVFFLAT_LOW_DATA',
   'VECS_REINDEX_ADVISED',
   'VECS_RETUNE_ADVISED',
+  'VECS_LOADED_THROUGH_INDEX',
 ] as const
 export type WarningCode = (typeof WARNING_CODES)[number]
 

@@ -2,7 +2,9 @@
  * The backends every behaviour suite runs on:
  * - `pglite`: embedded PGlite in this process (the default a user gets);
  * - `pg-socket`: node-postgres over the real wire protocol, to PGlite served on 127.0.0.1;
- * - `server`: a real PostgreSQL with pgvector, when VECS_TEST_DATABASE_URL is set.
+ * - `server`: a real PostgreSQL with pgvector, when VECS_TEST_DATABASE_URL is set;
+ * - `citus`: a Citus coordinator, when VECS_TEST_CITUS_URL is set, where every collection the
+ *   suite's clients create is distributed (`distributed: true` unless the test says otherwise).
  * VECS_TEST_BACKENDS=pglite,server narrows the list.
  */
 import { randomBytes } from 'node:crypto'
@@ -47,7 +49,7 @@ export type RawQuery = <R = Record<string, unknown>>(
   values?: unknown[],
 ) => Promise<R[]>
 
-export type BackendName = 'pglite' | 'pg-socket' | 'server'
+export type BackendName = 'pglite' | 'pg-socket' | 'server' | 'citus'
 
 interface Target {
   location(): Location | undefined
@@ -72,6 +74,7 @@ export function describeEachBackend(title: string, body: (backend: TestBackend) 
 export function selectedBackends(): BackendName[] {
   const all: BackendName[] = ['pglite', 'pg-socket']
   if (process.env.VECS_TEST_DATABASE_URL) all.push('server')
+  if (process.env.VECS_TEST_CITUS_URL) all.push('citus')
   const only = process.env.VECS_TEST_BACKENDS?.split(',').map((s) => s.trim())
   return only ? all.filter((b) => only.includes(b)) : all
 }
@@ -96,7 +99,7 @@ function suiteState(name: BackendName) {
       if (!target) throw new Error('the backend is not ready')
       const c = await createClient(target.location(), { schema, ...options })
       clients.push(c)
-      return c
+      return name === 'citus' ? distributing(c) : c
     },
     async raw<R>(text: string, values?: unknown[]) {
       if (!target) throw new Error('the backend is not ready')
@@ -129,7 +132,16 @@ async function openTarget(name: BackendName): Promise<Target> {
   if (name === 'pglite') return sharedPGlite()
   if (name === 'server')
     return urlTarget(process.env.VECS_TEST_DATABASE_URL as string, async () => {})
+  if (name === 'citus') return urlTarget(process.env.VECS_TEST_CITUS_URL as string, async () => {})
   return servePGlite()
+}
+
+/** The client, its new collections distributed unless a test passes `distributed` itself. */
+function distributing(c: Client): Client {
+  const open = c.getOrCreateCollection.bind(c)
+  c.getOrCreateCollection = ((name: string, options = {}) =>
+    open(name, { distributed: true, ...options })) as Client['getOrCreateCollection']
+  return c
 }
 
 /**

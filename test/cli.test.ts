@@ -41,7 +41,7 @@ interface Row {
 describe('vecs command', { concurrency: CONCURRENCY }, () => {
   after(removeEmptyDatabase)
 
-  test('vecs demo: exact vs IVFFlat vs HNSW on GloVe words, with recall against exact search', async () => {
+  test('vecs demo: exact vs IVFFlat vs HNSW on GloVe words (--rows 5000), with recall against exact search', async () => {
     type Round = {
       search: string
       buildMs: number | null
@@ -54,9 +54,10 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
       queries: number
       rounds: Round[]
       lookups: Record<string, string[]>
-    }>(await vecs(['--db', 'memory://', '--json', 'demo', '--queries', '50']))
+    }>(await vecs(['--db', 'memory://', '--json', 'demo', '--queries', '50', '--rows', '5000']))
     assert.equal(report.queries, 50)
-    assert.ok(report.rows >= 20_000)
+    // The 5,000 most frequent words, less the 50 held out.
+    assert.equal(report.rows, 4950)
     const [exact, ivfflat, hnsw] = report.rounds as [Round, Round, Round]
     assert.deepEqual(
       report.rounds.map((r) => r.plan),
@@ -98,6 +99,7 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
       ['create', 'c'],
       ['create', 'c', '--dim', 'three'],
       ['create', 'c', '--dim', '3', '--type', 'float64'],
+      ['demo', '--rows', '10'],
       ['query', 'c', '--vector', '[1, 2'],
       ['query', 'c'],
       ['import', 'c'],
@@ -278,6 +280,15 @@ describe('vecs command', { concurrency: CONCURRENCY }, () => {
         ),
       )
     }
+    // Into an indexed collection, --rebuild-index always loads first and builds a new index after.
+    assert.equal((await run('index', 'npy', '--method', 'hnsw', '--no-tune')).code, 0)
+    type Info = { rows: number; index: { name: string; method: string } }
+    const before = jsonOf<Info>(await run('--json', 'info', 'npy'))
+    const again = await run('import', 'npy', join(dir, 'v.npy'), '--rebuild-index', 'always')
+    assert.equal(again.code, 0, again.stderr)
+    const after = jsonOf<Info>(await run('--json', 'info', 'npy'))
+    assert.notEqual(after.index.name, before.index.name)
+    assert.deepEqual([after.rows, after.index.method], [before.rows, 'hnsw'])
     const noDim = await run('import', 'nodim', join(dir, 'v.f32'))
     assert.equal(noDim.code, EXIT_CODES.VECS_ARG)
     assert.match(noDim.stderr, /--dim/)

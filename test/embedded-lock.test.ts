@@ -6,24 +6,35 @@ import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, test } from 'node:test'
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { ArgError, createClient, DatabaseLocked, VecsError, type Client } from '../src/index.js'
 
 /** Per test: a PGlite open takes seconds, a hang in open or disconnect must still fail. */
 const T = { timeout: 60_000 }
 
 describe('embedded directory lock', () => {
+  let template: string
   let dir: string
   let clients: Client[]
   let children: ChildProcess[]
 
+  // A database made once and copied for each test: creating one (initdb, in WebAssembly) takes
+  // seconds, and the lock does not care whether its directory was made just now.
+  before(async () => {
+    template = await mkdtemp(join(tmpdir(), 'vecs-lock-template-'))
+    await (await createClient(template)).disconnect()
+  })
+
+  after(() => rm(template, { recursive: true, force: true, maxRetries: 5 }))
+
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vecs-lock-'))
+    await cp(template, dir, { recursive: true })
     clients = []
     children = []
   })

@@ -64,6 +64,10 @@ describeEachBackend('tuning measures filtered queries', (b) => {
     if (tenth.value === null) {
       assert.match(plan, /vecs: exact search/, 'no setting reached the target: exact')
       assert.deepEqual(got, exact)
+    } else if (/vecs: exact search/.test(plan)) {
+      // Exact search over the filter's rows (its metadata index finds them) measured cheaper than
+      // the index at the setting that reached the target: the page is the exact answer.
+      assert.deepEqual(got, exact)
     } else {
       assert.ok(tenth.value >= tuning.value, `${tenth.value} against ${tuning.value}`)
       const ef = efIn(plan)

@@ -10,20 +10,15 @@ import { ArgError, IndexArgsIVFFlat, type Collection } from '../src/index.js'
 import { describeEachBackend } from './backends.js'
 import { exactNearest } from './support/data.js'
 import { loadGlove } from './support/glove.js'
+import { measureRecall } from './support/recall.js'
 
 const { vectors } = loadGlove(3100)
 const stored = vectors.slice(0, 3000)
 const queries = vectors.slice(3000)
 const truths = queries.map((q) => new Set(exactNearest(stored, q, 'cosine_distance', 10)))
 
-async function recallAt10(c: Collection, options: { efSearch?: number; rerank?: number } = {}) {
-  let hits = 0
-  for (const [i, q] of queries.entries()) {
-    const found = (await c.query({ data: q, limit: 10, ...options })) as string[]
-    hits += found.filter((id) => truths[i]?.has(id)).length
-  }
-  return hits / (queries.length * 10)
-}
+const recallAt10 = async (c: Collection, options: { efSearch?: number; rerank?: number } = {}) =>
+  (await measureRecall(c, queries, truths, options)).recall
 
 describeEachBackend('quantized indexes', (b) => {
   let c: Collection

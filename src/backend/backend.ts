@@ -1,3 +1,4 @@
+import type { ReplicaStatus } from './replicas.js'
 /** The oldest pgvector vecs works with: HNSW arrived in 0.5.0. */
 export const MIN_VECTOR_VERSION = '0.5.0'
 
@@ -66,6 +67,13 @@ export interface Backend extends Queryable {
    * record of what vecs set on its session: it lives exactly as long as the connection.
    */
   session<T>(fn: (session: Queryable, kept: KeptSettings) => Promise<T>): Promise<T>
+  /**
+   * Where reads that may lag behind the primary go: the client's read replicas (see replicas.ts).
+   * Absent: this backend.
+   */
+  readonly reads?: Backend
+  /** The read replicas and their health, where the client has any. */
+  replicaStatus?(): ReplicaStatus[]
   /** Closes what this backend opened (a pool, a PGlite instance, a lock); handles given by the user stay open. */
   close(): Promise<void>
 }

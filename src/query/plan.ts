@@ -47,6 +47,8 @@ export interface ServerFeatures {
    */
   readonly ownsSessions: boolean
   readonly sessionDefaults: SessionDefaults
+  /** The server is a Citus coordinator (its distributed collections shard across workers). */
+  readonly citus: boolean
 }
 
 /**
@@ -101,10 +103,13 @@ export function planSearch(
       { vec, limit: q.limit, candidates },
     ),
     search,
-    planner,
-    runsWith: { ...search, ...planner },
+    planner: { ...propagate, ...planner },
+    runsWith: { ...propagate, ...search, ...planner },
     exact: order === 'exact',
   })
+  // Citus runs SET LOCAL on the coordinator alone unless told to pass it on to the shards.
+  const propagate: LocalSettings =
+    table.shards === undefined ? {} : { 'citus.propagate_set_commands': 'local' }
   const choice =
     covered && q.filter !== null
       ? filteredChoice(index.info.method, share, index.note?.tuning?.filtered, q.filter.indexed)

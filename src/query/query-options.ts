@@ -37,6 +37,8 @@ export interface CheckedQuery {
   rerank: number | undefined
   skipAdapter: boolean
   exact: boolean
+  /** Read on the primary even where the client has read replicas. */
+  fromPrimary: boolean
   /** The words of a text or hybrid query; null for a vector query. */
   text: string | null
   /** How a hybrid query fuses; null unless both `data` and `text` are given. */
@@ -57,6 +59,7 @@ const QUERY_KEYS = optionKeys<QueryOptions>()({
   rerank: true,
   skipAdapter: true,
   exact: true,
+  fromPrimary: true,
   text: true,
   fusion: true,
 })
@@ -113,6 +116,7 @@ export function checkQuery(options: AnyQueryOptions): CheckedQuery {
         : checkInteger('rerank', options.rerank, { min: 1, max: QUERY_BOUNDS.rerank }),
     skipAdapter: checkFlag('skipAdapter', options.skipAdapter),
     exact: checkFlag('exact', options.exact),
+    fromPrimary: checkFlag('fromPrimary', options.fromPrimary),
     text,
     fusion: text !== null && hasData ? checkFusion(options.fusion, limit) : null,
   }

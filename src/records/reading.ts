@@ -118,7 +118,7 @@ function condition(filters: unknown) {
   return filter === null ? null : compileFilter(filter, ident('metadata'))
 }
 
-const COUNT_KEYS = optionKeys<CountOptions>()({ filters: true })
+const COUNT_KEYS = optionKeys<CountOptions>()({ filters: true, fromPrimary: true })
 const LIST_KEYS = optionKeys<ListOptions>()({ filters: true, limit: true, cursor: true })
 const SCAN_KEYS = optionKeys<ScanOptions>()({ filters: true, pageSize: true })
 

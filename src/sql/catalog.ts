@@ -6,6 +6,8 @@ export interface CollectionRow {
   name: string
   dimension: number
   type: VectorType
+  /** Citus shards, for a distributed collection (read apart: see distribution.ts). */
+  shards?: number | undefined
 }
 
 /**

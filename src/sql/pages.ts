@@ -29,7 +29,7 @@ export function selectPage(
 /**
  * Merges `patch` into the metadata of the rows that match (top-level keys replaced, others kept),
  * or replaces it whole; locks the rows first in the order every write locks ids (see
- * `deleteWhere`). Returns the ids updated.
+ * `deleteWhere`, also for a distributed table). Returns the ids updated.
  */
 export function updateMetadataWhere(
   t: TableRef,
@@ -39,12 +39,20 @@ export function updateMetadataWhere(
 ): Fragment {
   const table = tableIdent(t)
   const value = replace ? sql`${patch}::jsonb` : sql`metadata || ${patch}::jsonb`
+  if (t.shards !== undefined)
+    return sql`UPDATE ${table} SET metadata = ${value} WHERE ${condition} RETURNING id`
   return sql`UPDATE ${table} SET metadata = ${value} WHERE id IN (
     SELECT id FROM ${table} WHERE ${condition} ORDER BY id COLLATE "C" FOR UPDATE) RETURNING id`
 }
 
-/** The metadata of the rows that match, locked for an update, in the order every write locks ids. */
+/**
+ * The metadata of the rows that match, locked for an update, in the order every write locks ids.
+ * A distributed table (no FOR UPDATE across shards) locks them by updating them to themselves.
+ */
 export function selectMetadataForUpdate(t: TableRef, condition: Fragment): Fragment {
+  if (t.shards !== undefined)
+    return sql`UPDATE ${tableIdent(t)} SET metadata = metadata WHERE ${condition}
+      RETURNING id, ${metadataText}`
   return sql`SELECT id, ${metadataText} FROM ${tableIdent(t)} WHERE ${condition}
     ORDER BY id COLLATE "C" FOR UPDATE`
 }

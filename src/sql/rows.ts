@@ -31,7 +31,8 @@ export function upsertRows(t: TableRef, rows: readonly EncodedRow[]): Fragment {
 const idOrder = sql`ORDER BY id COLLATE "C"`
 
 const onConflict = sql`ON CONFLICT (id) DO UPDATE SET vec = EXCLUDED.vec, metadata = EXCLUDED.metadata`
-const stage = ident('vecs_upsert_stage')
+/** The staging table of a large upsert (see createStage). */
+export const stage = ident('vecs_upsert_stage')
 
 /**
  * A staging table for one large upsert; it lives until the transaction ends. Its vectors are
@@ -113,10 +114,13 @@ export function deleteByIds(t: TableRef, ids: readonly string[]): Fragment {
  * Deletes the rows that match, locking them first in `idOrder`, the order every upsert locks ids
  * in. A plain DELETE locks rows in scan order (heap order for a sequential or bitmap scan), which
  * deadlocks against an upsert of overlapping ids; the subquery's FOR UPDATE sits above its sort,
- * so it locks in id order, and the DELETE then takes rows this statement already holds.
+ * so it locks in id order, and the DELETE then takes rows this statement already holds. Citus
+ * cannot lock rows across shards with FOR UPDATE: a distributed table takes the plain DELETE, and
+ * Citus orders its shard locks and detects distributed deadlocks itself.
  */
 export function deleteWhere(t: TableRef, condition: Fragment): Fragment {
   const table = tableIdent(t)
+  if (t.shards !== undefined) return sql`DELETE FROM ${table} WHERE ${condition} RETURNING id`
   return sql`DELETE FROM ${table} WHERE id IN (
     SELECT id FROM ${table} WHERE ${condition} ${idOrder} FOR UPDATE) RETURNING id`
 }

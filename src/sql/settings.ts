@@ -11,6 +11,7 @@ export const LOCAL_SETTINGS = {
   enable_seqscan: 'word',
   maintenance_work_mem: 'word',
   max_parallel_maintenance_workers: 'integer',
+  'citus.propagate_set_commands': 'word',
 } as const
 export type LocalSetting = keyof typeof LOCAL_SETTINGS
 export type LocalSettings = Partial<Record<LocalSetting, string>>

@@ -8,6 +8,8 @@ export interface TableRef {
   readonly name: string
   readonly dimension: number
   readonly type: VectorType
+  /** Distributed by Citus over this many shards; absent for a table on one server. */
+  readonly shards?: number | undefined
 }
 
 export function tableIdent(t: Pick<TableRef, 'schema' | 'name'>): Identifier {

@@ -9,12 +9,19 @@ import {
   createStage,
   dropStage,
   insertStage,
-  mergeStage,
   upsertRows,
   type EncodedRow,
 } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
 import { copyStream } from './copy-binary.js'
+import { indexToRebuild, mergeStaged } from './merge-staged.js'
+import type { RebuildChoice } from './rebuild-rule.js'
+
+/** What a write did: rows sent (duplicates of an id included), and whether it rebuilt the index. */
+export interface Written {
+  readonly rows: number
+  readonly rebuilt: boolean
+}
 
 /**
  * Rows per batch: one statement with binary parameters for a write that fits in one batch (far
@@ -35,14 +42,16 @@ export async function writeBatches(
   table: TableRef,
   batches: AsyncIterator<EncodedRow[]> | Iterator<EncodedRow[]>,
   onProgress: ((rows: number) => void) | undefined,
-): Promise<number> {
+  rebuild: RebuildChoice,
+): Promise<Written> {
   const first = await batches.next()
-  if (first.done) return 0
+  if (first.done) return { rows: 0, rebuilt: false }
   const second = await batches.next()
-  if (second.done) return writeOneBatch(db, table, first.value, onProgress)
-  return db.transaction((tx) =>
-    stageAndMerge(tx, db, table, [first.value, second.value], batches, onProgress),
-  )
+  if (second.done && rebuild !== true) {
+    return { rows: await writeOneBatch(db, table, first.value, onProgress), rebuilt: false }
+  }
+  const head = second.done ? [first.value] : [first.value, second.value]
+  return db.transaction((tx) => stageAndMerge(tx, db, table, head, batches, onProgress, rebuild))
 }
 
 /**
@@ -74,7 +83,8 @@ async function stageAndMerge(
   head: EncodedRow[][],
   rest: AsyncIterator<EncodedRow[]> | Iterator<EncodedRow[]>,
   onProgress: ((rows: number) => void) | undefined,
-): Promise<number> {
+  rebuild: RebuildChoice,
+): Promise<Written> {
   await execute(tx, createStage(table))
   let written = 0
   const stage = async (batch: EncodedRow[]) => {
@@ -85,9 +95,9 @@ async function stageAndMerge(
   }
   for (const batch of head) await stage(batch)
   for (let next = await rest.next(); !next.done; next = await rest.next()) await stage(next.value)
-  await execute(tx, mergeStage(table))
+  const rebuilt = await mergeStaged(db, tx, table, written, rebuild)
   await execute(tx, dropStage)
-  return written
+  return { rows: written, rebuilt }
 }
 
 /**
@@ -95,29 +105,40 @@ async function stageAndMerge(
  * batch, their ids are unique, and the backend can COPY, they are copied straight into the
  * collection, sorted bytewise by id, inside a savepoint: the fastest way in, with the same lock
  * order as every other path. If an id exists already (or another writer inserts it first), the
- * savepoint is rolled back and the rows go through the staging table and merge as usual.
+ * savepoint is rolled back and the rows go through the staging table and merge as usual, as they
+ * do when the index is to be rebuilt after them.
  */
 export async function writeRows(
   db: Backend,
   table: TableRef,
   rows: EncodedRow[],
   onProgress: ((rows: number) => void) | undefined,
-): Promise<number> {
+  rebuild: RebuildChoice,
+): Promise<Written> {
   const source = db.capabilities.copySource
-  const direct = source !== null && table.type === 'vector' && rows.length > UPSERT_BATCH_ROWS
+  // Citus reports a unique violation inside a COPY to a shard as an internal error, which cannot
+  // be told from others: a distributed table takes the staging table.
+  const direct =
+    source !== null &&
+    table.type === 'vector' &&
+    table.shards === undefined &&
+    rows.length > UPSERT_BATCH_ROWS
   if (!direct || new Set(rows.map((row) => row.id)).size !== rows.length) {
-    return writeBatches(db, table, syncBatches(rows, UPSERT_BATCH_ROWS), onProgress)
+    return writeBatches(db, table, syncBatches(rows, UPSERT_BATCH_ROWS), onProgress, rebuild)
   }
   const sorted = sortById(rows)
+  const staged = (tx: Queryable) =>
+    stageAndMerge(tx, db, table, [], syncBatches(sorted, UPSERT_BATCH_ROWS), onProgress, rebuild)
   return db.transaction(async (tx) => {
+    if (await indexToRebuild(tx, table, sorted.length, rebuild)) return staged(tx)
     await execute(tx, savepoint)
     try {
       await copyDirect(tx, source, table, sorted, onProgress)
-      return sorted.length
+      return { rows: sorted.length, rebuilt: false }
     } catch (error) {
       if (!NOT_ALL_NEW.has((error as { code?: string }).code ?? '')) throw error
       await execute(tx, rollbackToSavepoint)
-      return stageAndMerge(tx, db, table, [], syncBatches(sorted, UPSERT_BATCH_ROWS), onProgress)
+      return staged(tx)
     }
   })
 }

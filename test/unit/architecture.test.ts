@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['client.ts'],
   ['collection.ts'],
   ['collection-records.ts'],
-  ['stats.ts'],
+  ['stats.ts', 'distribution.ts'],
   ['upsert/', 'query/', 'tuning/', 'delete/'],
   ['vector-index/', 'adapter/', 'text-search/'],
   ['records/'],
@@ -29,7 +29,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['checks.ts', 'measures.ts', 'json.ts', 'batches.ts', 'warnings.ts'],
   ['utf8.ts', 'base64url.ts', 'sha256.ts', 'random-hex.ts', 'sleep.ts'],
   ['types.ts', 'errors.ts'],
-  ['text-types.ts'],
+  ['text-types.ts', 'record-types.ts'],
 ]
 
 const DRIVERS = ['pg', 'pg-copy-streams', '@electric-sql/pglite', '@electric-sql/pglite-pgvector']

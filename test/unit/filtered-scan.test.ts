@@ -142,7 +142,12 @@ test('the filtered profile is kept in the index note and read back', () => {
   assert.deepEqual(parseBuildNote(damaged), plain)
 })
 
-const owned: ServerFeatures = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
+const owned: ServerFeatures = {
+  iterativeScans: true,
+  ownsSessions: true,
+  sessionDefaults: null,
+  citus: false,
+}
 const table = TABLE
 const tuned = hnswIndex({
   rows: 100_000,

@@ -26,9 +26,20 @@ const known: ServerFeatures = {
   iterativeScans: true,
   ownsSessions: false,
   sessionDefaults: { 'hnsw.ef_search': '40', 'ivfflat.probes': '1' },
+  citus: false,
 }
-const unknown: ServerFeatures = { iterativeScans: true, ownsSessions: false, sessionDefaults: null }
-const owned: ServerFeatures = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
+const unknown: ServerFeatures = {
+  iterativeScans: true,
+  ownsSessions: false,
+  sessionDefaults: null,
+  citus: false,
+}
+const owned: ServerFeatures = {
+  iterativeScans: true,
+  ownsSessions: true,
+  sessionDefaults: null,
+  citus: false,
+}
 const plan = (q: object, index: CurrentIndex | null, features: ServerFeatures = known) =>
   planSearch(table, checkQuery({ data: [1, 2], ...q }), vec, index, features)
 

@@ -48,7 +48,7 @@ const search = async (db: Backend, features: ServerFeatures, options: object) =>
 }
 
 test('on a session vecs owns, settings are set once and then every search is one statement', async () => {
-  const features = { iterativeScans: true, ownsSessions: true, sessionDefaults: null }
+  const features = { iterativeScans: true, ownsSessions: true, sessionDefaults: null, citus: false }
   const { db, sent, kept } = recording(true)
   await search(db, features, { filters: { a: 1 } })
   await search(db, features, {})
@@ -69,7 +69,7 @@ test('on a session vecs owns, settings are set once and then every search is one
 })
 
 test('on a user pool nothing is left on the session: settings are local to a transaction', async () => {
-  const unknown = { iterativeScans: true, ownsSessions: false, sessionDefaults: null }
+  const unknown = { iterativeScans: true, ownsSessions: false, sessionDefaults: null, citus: false }
   const { db, sent, kept } = recording(false)
   await search(db, unknown, {})
   assert.deepEqual(sent, ['BEGIN+SET LOCAL', 'SELECT', 'COMMIT'])

@@ -9,6 +9,7 @@ import { formatCount, formatMs, formatSeconds, formatTable } from '../format.js'
 interface Options {
   collection: string
   queries: number
+  rows?: number
 }
 
 const K = 10
@@ -29,12 +30,24 @@ export const demo = defineCommand<Options>({
       parse: integer,
       default: 200,
     },
+    {
+      flags: '--rows <n>',
+      description:
+        'the most frequent n words only, 1000..25000 (default: all 25,000), for a quicker run',
+      parse: integer,
+    },
   ],
-  examples: ['vecs demo', 'vecs demo --db memory://', 'vecs --db postgres://localhost/db demo'],
+  examples: [
+    'vecs demo',
+    'vecs demo --db memory:// --rows 5000',
+    'vecs --db postgres://localhost/db demo',
+  ],
   async run(ctx, _args, o) {
     if (o.queries < 10 || o.queries > 1000) throw new ArgError('--queries must be from 10 to 1000')
+    if (o.rows !== undefined && (o.rows < 1000 || o.rows > 25_000))
+      throw new ArgError('--rows must be from 1000 to 25000')
     const started = performance.now()
-    const glove = await loadGlove()
+    const glove = firstWords(await loadGlove(), o.rows)
     const split = holdOut(glove, o.queries)
     say(
       ctx,
@@ -73,6 +86,12 @@ interface Split {
   stored: string[]
   storedVectors: Float32Array[]
   queries: Float32Array[]
+}
+
+/** The `rows` most frequent words (the file is in frequency order), or all of them. */
+function firstWords(glove: Glove, rows: number | undefined): Glove {
+  if (rows === undefined) return glove
+  return { ...glove, words: glove.words.slice(0, rows), vector: (i) => glove.vector(i) }
 }
 
 /** Every n-th word (but the lookup words) is a query and is not stored. */

@@ -29,7 +29,10 @@ interface Options {
   ids?: string
   dim?: number
   type?: VectorType
+  rebuildIndex?: (typeof REBUILD_CHOICES)[number]
 }
+
+const REBUILD_CHOICES = ['auto', 'always', 'never'] as const
 
 export const importCommand = defineCommand<Options>({
   name: 'import',
@@ -58,6 +61,12 @@ export const importCommand = defineCommand<Options>({
       flags: '--type <type>',
       description: 'vector type of a new collection',
       choices: VECTOR_TYPES,
+    },
+    {
+      flags: '--rebuild-index <when>',
+      description:
+        'load first and build the vector index after: auto (a large load), always or never',
+      choices: REBUILD_CHOICES,
     },
   ],
   examples: [
@@ -109,6 +118,7 @@ async function load(ctx: Context, vx: Client, name: string, input: Input) {
   try {
     await c.upsert(checked(first, source, c.dimension), {
       onProgress: (written) => progress.update(position.bytes, (rows = written)),
+      rebuildIndex: REBUILD[input.options.rebuildIndex ?? 'auto'],
     })
   } catch (error) {
     if (existing === null) await vx.deleteCollection(name)
@@ -120,6 +130,8 @@ async function load(ctx: Context, vx: Client, name: string, input: Input) {
   )
   return { rows, dimension: c.dimension, format: input.format, ms }
 }
+
+const REBUILD = { auto: 'auto', always: true, never: false } as const
 
 async function open(input: Input, dimension: number | undefined, position: ReadPosition) {
   switch (input.format) {

@@ -26,6 +26,10 @@ export const info = defineCommand({
       ['rows', formatCount(stats.rows)],
       ['dimension', String(c.dimension)],
       ['type', c.type],
+      [
+        'distributed',
+        stats.distributed === null ? '—' : `Citus, ${stats.distributed.shardCount} shards`,
+      ],
       ['index', formatIndex(stats.index)],
       ['index name', stats.index?.name ?? '—'],
       [
