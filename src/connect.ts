@@ -1,5 +1,5 @@
 import { MIN_VECTOR_VERSION, type Backend } from './backend/backend.js'
-import { openBackend, type Location } from './backend/open.js'
+import { isServerUrl, openBackend, type Location } from './backend/open.js'
 import { openServer } from './backend/platform.js'
 import { replica, routeReads } from './backend/replicas.js'
 import type { PgOptions } from './backend/pg.js'
@@ -116,11 +116,11 @@ function checkReplicas(given: unknown, location: Location | undefined): string[]
   if (!Array.isArray(given) || given.length > MAX_REPLICAS)
     throw new ArgError(`readReplicas must be an array of at most ${MAX_REPLICAS} postgres:// URLs`)
   for (const url of given) {
-    if (typeof url !== 'string' || !/^postgres(ql)?:\/\//i.test(url))
+    if (typeof url !== 'string' || !isServerUrl(url))
       throw new ArgError('each of readReplicas must be a postgres:// or postgresql:// URL')
   }
   const server =
-    (typeof location === 'string' && /^postgres(ql)?:\/\//i.test(location)) ||
+    (typeof location === 'string' && isServerUrl(location)) ||
     (typeof location === 'object' && location !== null && 'pool' in location)
   if (given.length > 0 && !server)
     throw new ArgError('readReplicas need a server primary (a postgres:// URL or { pool })')

@@ -60,8 +60,13 @@ function checkHandle(location: unknown): { pool: PgPoolLike } | { pglite: PGlite
   )
 }
 
+/** A `postgres://` or `postgresql://` URL: a server, not an embedded database. */
+export function isServerUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location)
+}
+
 async function openString(location: string, options: PgOptions): Promise<Backend> {
-  if (/^postgres(ql)?:\/\//i.test(location)) return openServer(location, options)
+  if (isServerUrl(location)) return openServer(location, options)
   if (location.startsWith('file://')) return openDirectory(location)
   if (/^(idb|opfs-ahp):\/\/./.test(location)) return openBrowserStore(location)
   if (location === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {

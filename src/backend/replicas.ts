@@ -72,13 +72,15 @@ export function routeReads(primary: Backend, replicas: readonly Replica[]) {
       await Promise.all(open)
     },
   }
-  const status = (): ReplicaStatus[] =>
-    replicas.map((r) => ({
+  const status = (): ReplicaStatus[] => {
+    const now = Date.now()
+    return replicas.map((r) => ({
       url: r.url,
-      healthy: r.retryAt <= Date.now(),
+      healthy: r.retryAt <= now,
       failures: r.failures,
-      retryAt: r.retryAt <= Date.now() ? null : r.retryAt,
+      retryAt: r.retryAt <= now ? null : r.retryAt,
     }))
+  }
   return { reads, status }
 }
 

@@ -32,9 +32,8 @@ import { waitForOtherBuilds } from '../vector-index/watch.js'
 import { rebuildPays, type RebuildChoice } from './rebuild-rule.js'
 
 /**
- * Moves the staged rows into the collection, and says whether its vector index was rebuilt. Where
- * the collection has a vector index and building it after the load is the cheaper way (`choice`,
- * see rebuild-rule.ts), the rows do not go through the index one by one:
+ * Moves the staged rows into the collection, and says whether its vector index was rebuilt. Given
+ * the index to rebuild (see `indexToRebuild`), the rows do not go through it one by one:
  * - one session (PGlite): the transaction drops the index, merges, and builds the same index; no
  *   one else can read in between;
  * - a server: the rows load beside the table (see sql/shadow.ts), so readers keep the old table
@@ -47,9 +46,8 @@ export async function mergeStaged(
   tx: Queryable,
   table: TableRef,
   written: number,
-  choice: RebuildChoice,
+  current: CurrentIndex | null,
 ): Promise<boolean> {
-  const current = await indexToRebuild(tx, table, written, choice)
   if (current === null) {
     await execute(tx, mergeStage(table))
     return false
@@ -75,14 +73,18 @@ export async function mergeStaged(
   return false
 }
 
-/** The index to rebuild after a write of `written` rows, or null to write through it. */
+/**
+ * The index to rebuild after a write of `written` rows, or null to write through it: where the
+ * collection has a vector index and building it after the load is the cheaper way (`choice`, see
+ * rebuild-rule.ts). A write too small for the rule whatever the rows there reads no catalog.
+ */
 export async function indexToRebuild(
   tx: Queryable,
   table: TableRef,
   written: number,
   choice: RebuildChoice,
 ): Promise<CurrentIndex | null> {
-  if (choice === false) return null
+  if (choice === false || (choice === 'auto' && !rebuildPays(written, 0))) return null
   const current = await readIndex(tx, table)
   if (current === null || choice === true) return current
   const [estimate] = await execute<{ rows: number }>(

@@ -13,6 +13,7 @@ import {
   type EncodedRow,
 } from '../sql/rows.js'
 import type { TableRef } from '../sql/tables.js'
+import type { CurrentIndex } from '../vector-index/read.js'
 import { copyStream } from './copy-binary.js'
 import { indexToRebuild, mergeStaged } from './merge-staged.js'
 import type { RebuildChoice } from './rebuild-rule.js'
@@ -51,7 +52,11 @@ export async function writeBatches(
     return { rows: await writeOneBatch(db, table, first.value, onProgress), rebuilt: false }
   }
   const head = second.done ? [first.value] : [first.value, second.value]
-  return db.transaction((tx) => stageAndMerge(tx, db, table, head, batches, onProgress, rebuild))
+  return db.transaction((tx) =>
+    stageAndMerge(tx, db, table, head, batches, onProgress, (staged) =>
+      indexToRebuild(tx, table, staged, rebuild),
+    ),
+  )
 }
 
 /**
@@ -83,7 +88,7 @@ async function stageAndMerge(
   head: EncodedRow[][],
   rest: AsyncIterator<EncodedRow[]> | Iterator<EncodedRow[]>,
   onProgress: ((rows: number) => void) | undefined,
-  rebuild: RebuildChoice,
+  toRebuild: (staged: number) => Promise<CurrentIndex | null>,
 ): Promise<Written> {
   await execute(tx, createStage(table))
   let written = 0
@@ -95,7 +100,7 @@ async function stageAndMerge(
   }
   for (const batch of head) await stage(batch)
   for (let next = await rest.next(); !next.done; next = await rest.next()) await stage(next.value)
-  const rebuilt = await mergeStaged(db, tx, table, written, rebuild)
+  const rebuilt = await mergeStaged(db, tx, table, written, await toRebuild(written))
   await execute(tx, dropStage)
   return { rows: written, rebuilt }
 }
@@ -127,10 +132,14 @@ export async function writeRows(
     return writeBatches(db, table, syncBatches(rows, UPSERT_BATCH_ROWS), onProgress, rebuild)
   }
   const sorted = sortById(rows)
-  const staged = (tx: Queryable) =>
-    stageAndMerge(tx, db, table, [], syncBatches(sorted, UPSERT_BATCH_ROWS), onProgress, rebuild)
+  // The rows are all here: whether to rebuild is known before they are staged.
+  const staged = (tx: Queryable, current: CurrentIndex | null) =>
+    stageAndMerge(tx, db, table, [], syncBatches(sorted, UPSERT_BATCH_ROWS), onProgress, () =>
+      Promise.resolve(current),
+    )
   return db.transaction(async (tx) => {
-    if (await indexToRebuild(tx, table, sorted.length, rebuild)) return staged(tx)
+    const current = await indexToRebuild(tx, table, sorted.length, rebuild)
+    if (current !== null) return staged(tx, current)
     await execute(tx, savepoint)
     try {
       await copyDirect(tx, source, table, sorted, onProgress)
@@ -138,7 +147,7 @@ export async function writeRows(
     } catch (error) {
       if (!NOT_ALL_NEW.has((error as { code?: string }).code ?? '')) throw error
       await execute(tx, rollbackToSavepoint)
-      return staged(tx)
+      return staged(tx, null)
     }
   })
 }

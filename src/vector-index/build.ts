@@ -7,7 +7,8 @@ import { resetSession, setLocal, setSession } from '../sql/settings.js'
 import { lockCollection, unlockIndexBuild, type TableRef } from '../sql/tables.js'
 import { lowDataAdvice, warnAdvice } from './advice.js'
 import type { IndexPlan } from './index-options.js'
-import { formatBuildNote } from './note.js'
+import type { IndexArgs } from './args.js'
+import { formatBuildNote, type BuildNote } from './note.js'
 import { prepareBuild, runBuildStatement } from './prepare.js'
 import { readIndex, type CurrentIndex } from './read.js'
 import { waitForOtherBuilds, watchBuild } from './watch.js'
@@ -39,14 +40,30 @@ async function buildInTransaction(db: Backend, tx: Queryable, table: TableRef, p
   await waitForOtherBuilds(tx, table, 'transaction', plan.onProgress)
   await dropAbandoned(tx, table, false)
   const existing = await existingIndexes(tx, table, plan)
-  const { name, statement, note, settings } = await prepareBuild(db, tx, table, plan, false)
-  await execute(tx, setLocal(settings))
   for (const row of existing) await execute(tx, dropIndex(table, row.name))
+  await buildInOpenTransaction(db, tx, table, plan)
+  return (await readIndex(tx, table)) as CurrentIndex
+}
+
+/**
+ * Builds the planned index on `table` inside the transaction `tx` the caller holds: memory and
+ * parallel workers set for that transaction, the build watched, and its note kept in the index's
+ * comment, with what `carried` adds for the arguments it was built with (a rebuild's tuning).
+ */
+export async function buildInOpenTransaction(
+  db: Backend,
+  tx: Queryable,
+  table: TableRef,
+  plan: IndexPlan,
+  carried: (args: IndexArgs) => Partial<BuildNote> = () => ({}),
+): Promise<void> {
+  const { name, args, statement, note, settings } = await prepareBuild(db, tx, table, plan, false)
+  await execute(tx, setLocal(settings))
   const workers = await watchBuild(db, tx, plan.onProgress, () =>
     runBuildStatement(tx, statement, plan),
   )
-  await execute(tx, commentOnIndex(table, name, formatBuildNote({ ...note, ...workers })))
-  return (await readIndex(tx, table)) as CurrentIndex
+  const full = { ...note, ...workers, ...carried(args) }
+  await execute(tx, commentOnIndex(table, name, formatBuildNote(full)))
 }
 
 /**

@@ -1,14 +1,10 @@
 import type { Backend, Queryable } from '../backend/backend.js'
-import { execute } from '../sql/execute.js'
-import { commentOnIndex } from '../sql/indexes.js'
-import { setLocal } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import type { IndexArgs } from './args.js'
+import { buildInOpenTransaction } from './build.js'
 import { planIndex, rebuildOptions } from './index-options.js'
-import { formatBuildNote, type BuildNote } from './note.js'
-import { prepareBuild, runBuildStatement } from './prepare.js'
+import type { BuildNote } from './note.js'
 import type { CurrentIndex } from './read.js'
-import { watchBuild } from './watch.js'
 
 /**
  * Builds on `target` the index `current` describes, as `reindex()` would (its method, measure,
@@ -27,11 +23,7 @@ export async function buildAfterLoad(
 ): Promise<void> {
   const options = { ...rebuildOptions(current, target.name), targetRecall: null }
   const plan = planIndex(options, target.type, target.dimension)
-  const { name, args, statement, note, settings } = await prepareBuild(db, tx, target, plan, false)
-  await execute(tx, setLocal(settings))
-  const workers = await watchBuild(db, tx, undefined, () => runBuildStatement(tx, statement, plan))
-  const kept = keptTuning(current, args)
-  await execute(tx, commentOnIndex(target, name, formatBuildNote({ ...note, ...workers, ...kept })))
+  await buildInOpenTransaction(db, tx, target, plan, (args) => keptTuning(current, args))
 }
 
 function keptTuning(current: CurrentIndex, args: IndexArgs): Partial<BuildNote> {
