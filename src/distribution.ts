@@ -2,8 +2,9 @@ import type { Queryable } from './backend/backend.js'
 import { checkInteger, checkKeys, checkName, optionKeys } from './checks.js'
 import { ArgError, ExtensionUnavailable } from './errors.js'
 import { isPlainObject } from './json.js'
-import { distributeTable, selectDistributed } from './sql/citus.js'
+import { distributeTable, selectDistributed, selectLongestName } from './sql/citus.js'
 import { execute } from './sql/execute.js'
+import { setLocal } from './sql/settings.js'
 import type { TableRef } from './sql/tables.js'
 
 /** How a collection is sharded across a Citus cluster (`getOrCreateCollection({ distributed })`). */
@@ -51,7 +52,10 @@ export function checkDistribution(given: unknown, citus: boolean): Distribution 
 
 /**
  * Distributes the collection's table by `id` where it is not yet (a collection Python vecs made
- * too: its rows move to the shards), inside the caller's transaction.
+ * too: its rows move to the shards), inside the caller's transaction. A shard's name is its
+ * table's or index's with `_<shard id>` after it; where that passes PostgreSQL's 63 bytes, each
+ * worker shortens it, and shortening in parallel in one transaction deadlocks inside Citus, so
+ * such a table's shards are made one at a time (the rest of the transaction stays so).
  */
 export async function distribute(
   tx: Queryable,
@@ -63,8 +67,15 @@ export async function distribute(
     wanted.colocateWith === 'none' || wanted.colocateWith === 'default'
       ? wanted.colocateWith
       : { schema: table.schema, name: wanted.colocateWith }
+  const [longest] = await execute<{ bytes: number }>(tx, selectLongestName(table))
+  if ((longest?.bytes ?? 0) + SHARD_SUFFIX_BYTES > MAX_NAME_BYTES)
+    await execute(tx, setLocal({ 'citus.multi_shard_modify_mode': 'sequential' }))
   await execute(tx, distributeTable(table, wanted.shardCount, colocate))
 }
+
+const MAX_NAME_BYTES = 63
+/** `_` and a shard id: Citus' ids are 64-bit, and ten digits give room for billions of shards. */
+const SHARD_SUFFIX_BYTES = 11
 
 /** The shard count of each distributed table among `names`; the rest are absent. */
 export async function shardCounts(

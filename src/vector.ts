@@ -62,6 +62,21 @@ export function vectorToBinary(vector: Float32Array): Uint8Array {
   return out
 }
 
+/**
+ * pgvector's text form (`[1,0.5,-3e-05]`) of the binary form above. Each float32 is printed as the
+ * double it widens to, in the fewest digits that read back as that double; `vector_in` reads them
+ * as the same float32 again, so the server gets exactly the bytes (-0 included).
+ */
+export function binaryToText(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const values: string[] = []
+  for (let i = 0; i < view.getInt16(0); i++) {
+    const value = view.getFloat32(4 + 4 * i)
+    values.push(Object.is(value, -0) ? '-0' : String(value))
+  }
+  return `[${values.join(',')}]`
+}
+
 /** Reads pgvector's text output (`[1,2.5,-3e-05]`, the same for `halfvec`). */
 export function vectorFromText(text: string): number[] {
   const parsed: unknown = JSON.parse(text)

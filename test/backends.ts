@@ -4,7 +4,9 @@
  * - `pg-socket`: node-postgres over the real wire protocol, to PGlite served on 127.0.0.1;
  * - `server`: a real PostgreSQL with pgvector, when VECS_TEST_DATABASE_URL is set;
  * - `citus`: a Citus coordinator, when VECS_TEST_CITUS_URL is set, where every collection the
- *   suite's clients create is distributed (`distributed: true` unless the test says otherwise).
+ *   suite's clients create is distributed over two shards unless the test says otherwise (one a
+ *   worker; with more, the suite's small collections leave each shard too few rows for its
+ *   planner to choose its vector index, and the index tests would test the planner).
  * VECS_TEST_BACKENDS=pglite,server narrows the list.
  */
 import { randomBytes } from 'node:crypto'
@@ -33,6 +35,12 @@ export interface TestBackend {
   raw<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>
   /** A fresh collection name, unique in this run. */
   uniqueName(prefix?: string): string
+  /**
+   * The shards a new collection is spread over: 1, or 2 on Citus. A test whose point needs each
+   * shard's planner to choose the vector index gives each shard the rows one server would get
+   * (below some thousands of rows PostgreSQL reads a table rather than use its index).
+   */
+  readonly shards: number
   /**
    * Runs `fn` in a transaction the test owns, as a user would: a node-postgres client after BEGIN
    * (url backends) or the `tx` of PGlite's `transaction()`; `query` runs SQL in it. Ends with
@@ -88,6 +96,7 @@ function suiteState(name: BackendName) {
   const backend: TestBackend = {
     name,
     schema,
+    shards: name === 'citus' ? CITUS_SHARDS : 1,
     get client() {
       if (!client) throw new Error('the suite client is not ready')
       return client
@@ -136,11 +145,16 @@ async function openTarget(name: BackendName): Promise<Target> {
   return servePGlite()
 }
 
-/** The client, its new collections distributed unless a test passes `distributed` itself. */
+const CITUS_SHARDS = 2
+
+/** The client, its new collections distributed (two shards) unless a test passes `distributed`. */
 function distributing(c: Client): Client {
   const open = c.getOrCreateCollection.bind(c)
   c.getOrCreateCollection = ((name: string, options = {}) =>
-    open(name, { distributed: true, ...options })) as Client['getOrCreateCollection']
+    open(name, {
+      distributed: { shardCount: CITUS_SHARDS },
+      ...options,
+    })) as Client['getOrCreateCollection']
   return c
 }
 

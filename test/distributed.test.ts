@@ -115,6 +115,73 @@ if (citusUrl === undefined) {
       assert.ok(wide.recall >= 0.95, `recall ${wide.recall}`)
     })
 
+    test('explain() shows a plan from a shard: its vector index, the limit pushed down', async () => {
+      const c = await vx.getOrCreateCollection('planned', {
+        dimension: 100,
+        distributed: { shardCount: 2 },
+      })
+      // 3,000 rows a shard: fewer, and PostgreSQL scans a shard rather than use its index.
+      const many = loadGlove(6001).vectors
+      await c.upsert(many.slice(0, 6000).map((v, i) => [`v${i}`, v]))
+      await c.createIndex({ method: 'hnsw', targetRecall: null })
+      const q = { data: many[6000] as number[], limit: 5 }
+      const plan = await c.explain(q)
+      assert.doesNotMatch(plan, /Could not get remote plan/)
+      assert.match(plan, /Custom Scan \(Citus Adaptive\)/)
+      // One round: the shards' pages are merged in order, with no subplan to send back.
+      assert.doesNotMatch(plan, /Distributed Subplan/)
+      assert.match(plan, /Index Scan using \S+ on planned_\d+/)
+      assert.match(plan, /Limit/)
+      const analyzed = await c.explain(q, { analyze: true })
+      assert.match(analyzed, /actual time=/)
+      // A binary index re-ranks on each shard's candidates, merged on the coordinator.
+      await c.createIndex({ method: 'hnsw', quantization: 'binary', targetRecall: null })
+      const binary = await c.explain(q)
+      assert.match(binary, /Index Scan using ix_bit_hamming_ops_hnsw_\S+ on planned_\d+/)
+      assert.match(binary, /binary_quantize\(vec\)\)::bit\(100\) <~>/)
+      assert.deepEqual(await c.query({ data: stored[7] as number[], limit: 1 }), ['v7'])
+      // The text-bound query vector reads as the same vector: its own row is its nearest.
+      assert.deepEqual(await c.query({ data: stored[7] as number[], limit: 1, exact: true }), [
+        'v7',
+      ])
+      assert.deepEqual(await c.query({ data: stored[7] as number[], limit: 1 }), ['v7'])
+    })
+
+    test("a build is sized for a shard, and its progress is the shards' progress", async () => {
+      const c = await vx.getOrCreateCollection('sized', {
+        dimension: 3,
+        distributed: { shardCount: 2 },
+      })
+      const rows = 120_000
+      await c.upsert(
+        Array.from(
+          { length: rows },
+          (_, i) => [`r${i}`, [Math.sin(i), Math.cos(i), i % 7]] as const,
+        ),
+      )
+      // An index for each shard's 60,000 rows, not for all 120,000 (the one-node choice: 120 lists).
+      await c.createIndex({ method: 'ivfflat', targetRecall: null })
+      const index = await c.getIndex()
+      assert.ok(index?.method === 'ivfflat', JSON.stringify(index))
+      assert.ok(index.nLists > 30 && index.nLists < 70, `${index.nLists} lists`)
+      const heard: { phase: string; percent: number | null }[] = []
+      await c.createIndex({
+        method: 'hnsw',
+        targetRecall: null,
+        onProgress: (p) => heard.push({ phase: p.phase, percent: p.percent }),
+      })
+      const onShards = heard.filter((p) => /\(shards: \d+ of 2 done, \d+ building\)/.test(p.phase))
+      assert.ok(onShards.length >= 2, JSON.stringify(heard))
+      const percents = onShards.map((p) => p.percent as number)
+      assert.deepEqual(
+        percents,
+        [...percents].sort((a, b) => a - b),
+        'the percent never goes back',
+      )
+      assert.ok((percents.at(-1) as number) > (percents[0] as number))
+      assert.deepEqual(heard.at(-1), { phase: 'done', percent: 100 })
+    })
+
     test('a collection made on one node (as Python vecs makes them) is distributed with its rows', async () => {
       const plain = await vx.getOrCreateCollection('made', { dimension: 3 })
       assert.equal(plain.distributed, null)

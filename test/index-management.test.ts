@@ -25,7 +25,8 @@ describeEachBackend('index management', (b) => {
   }
 
   test('a build that fails at the default maintenance_work_mem succeeds through vecs', async () => {
-    const { c } = await filled(20_000, 4)
+    // Each shard builds its own index: on Citus each holds what one server would.
+    const { c } = await filled(20_000 * b.shards, 4)
     const table = `"${c.schema}"."${c.name}"`
     await assert.rejects(
       b.raw(
@@ -46,7 +47,7 @@ describeEachBackend('index management', (b) => {
   })
 
   test('a failed build leaves the previous index in place', async () => {
-    const { c } = await filled(20_000, 4, 5)
+    const { c } = await filled(20_000 * b.shards, 4, 5)
     await c.createIndex()
     const before = await c.getIndex()
     const error = await c
@@ -148,7 +149,7 @@ describeEachBackend('index management', (b) => {
   })
 
   test('explain shows the plan of the query: a sequential scan without an index, the index after', async () => {
-    const { c, vectors } = await filled(3000)
+    const { c, vectors } = await filled(3000 * b.shards)
     const q = { data: vectors[0] as number[], limit: 5 }
     assert.match(await c.explain(q), /Seq Scan/)
     await c.createIndex()
@@ -160,7 +161,7 @@ describeEachBackend('index management', (b) => {
   })
 
   test('exact: true ranks every row past the index: exact answers, a sequential plan, no warning', async () => {
-    const { c, vectors } = await filled(3000)
+    const { c, vectors } = await filled(3000 * b.shards)
     await c.createIndex({ method: 'ivfflat', indexArguments: IndexArgsIVFFlat({ nLists: 50 }) })
     const queries = randomVectors(20, 8, 1234)
     let approximateMisses = 0

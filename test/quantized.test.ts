@@ -100,7 +100,8 @@ describeEachBackend('quantized indexes', (b) => {
       [...values].sort((x, y) => x - y),
     )
     const plan = await c.explain({ data: queries[0] as number[], limit: 10 })
-    assert.match(plan, new RegExp(`Index Scan using ${index?.name}`))
+    // A Citus shard of 1,500 rows is read whole (test/distributed.test.ts shows a shard's index).
+    if (b.shards === 1) assert.match(plan, new RegExp(`Index Scan using ${index?.name}`))
     assert.match(plan, /binary_quantize\(vec\)\)::bit\(100\) <~>/)
     // exact: true ranks every row, past the binary index.
     const exact = await c.explain({ data: queries[0] as number[], limit: 10, exact: true })

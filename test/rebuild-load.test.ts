@@ -47,12 +47,21 @@ describeEachBackend('loads that rebuild the vector index', (b) => {
     assert.ok(before.tuning !== null)
     const text = await c.getTextIndex()
     const replaced = rows(first.slice(0, 10), 0, (i) => ({ i, text: `word ${i}`, replaced: true }))
-    await c.upsert([...rows(loaded, 500), ...replaced], { rebuildIndex: true })
+    const warnings = await warningsDuring(() =>
+      c.upsert([...rows(loaded, 500), ...replaced], { rebuildIndex: true }),
+    )
     const after = await c.stats()
-    assert.notEqual(after.index?.name, before.index?.name)
-    assert.deepEqual({ ...after.index, name: '' }, { ...before.index, name: '' })
+    if (b.name === 'citus') {
+      // No copy of a distributed table is made: the rows go into each shard's index, as said.
+      const [warned] = withCode(warnings, 'VECS_LOADED_THROUGH_INDEX', c.name)
+      assert.match(warned?.message ?? '', /2010 rows went into the vector index .* a Citus table/)
+      assert.equal(after.index?.name, before.index?.name)
+    } else {
+      assert.notEqual(after.index?.name, before.index?.name)
+      assert.deepEqual({ ...after.index, name: '' }, { ...before.index, name: '' })
+      assert.equal(after.rowsAtIndexBuild, 2500)
+    }
     assert.equal(after.rows, 2500)
-    assert.equal(after.rowsAtIndexBuild, 2500)
     assert.deepEqual(after.tuning?.setting, before.tuning?.setting)
     assert.deepEqual((await c.fetch(['v3']))[0]?.metadata, { i: 3, text: 'word 3', replaced: true })
     assert.deepEqual((await c.fetch(['v2400']))[0]?.metadata, { i: 2400 })
@@ -68,8 +77,11 @@ describeEachBackend('loads that rebuild the vector index', (b) => {
       [b.schema, c.name],
     )
     assert.equal(names[0]?.n, 4)
-    const plan = await c.explain({ data: queries[0] as number[], limit: 10 })
-    assert.match(plan, new RegExp(`Index Scan using ${after.index?.name}`))
+    // (A Citus shard of 1,250 rows is read whole: too few rows for its planner to use the index.)
+    if (b.shards === 1) {
+      const plan = await c.explain({ data: queries[0] as number[], limit: 10 })
+      assert.match(plan, new RegExp(`Index Scan using ${after.index?.name}`))
+    }
     const recall = await recallAt10(c, 80)
     assert.ok(recall >= 0.9, `recall@10 ${recall}`)
   })
@@ -118,8 +130,15 @@ describeEachBackend('loads that rebuild the vector index', (b) => {
     await small.tune({ targetRecall: 0.9 })
     const before = await small.getIndex()
     assert.ok((await small.stats()).tuning !== null)
-    await small.upsert(random(30_000, 1000)) // 31,000 rows: 31 lists, not 30
+    const warnings = await warningsDuring(() => small.upsert(random(30_000, 1000))) // 31 lists
     const after = await small.getIndex()
+    if (b.name === 'citus') {
+      // A distributed table is not copied: the load went through the index, which stays.
+      assert.equal(withCode(warnings, 'VECS_LOADED_THROUGH_INDEX', small.name).length, 1)
+      assert.deepEqual(after, before)
+      assert.equal(await small.count(), 31_000)
+      return
+    }
     assert.notEqual(after?.name, before?.name)
     assert.equal(after?.quantization, 'halfvec')
     assert.equal(after?.method, 'ivfflat')

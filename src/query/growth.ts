@@ -21,7 +21,7 @@ export function growthWatch(
     const watched = index.info.method === 'ivfflat' || index.note?.tuning !== undefined
     if (!watched || index.note === null || Date.now() < next) return
     next = Date.now() + CHECK_EVERY_MS
-    const [row] = await execute<{ rows: number }>(db, selectRowEstimate(table.schema, table.name))
+    const [row] = await execute<{ rows: number }>(db, selectRowEstimate(table))
     const advice = row
       ? (reindexAdvice(table.name, row.rows, index, true) ??
         retuneAdvice(table.name, row.rows, index, true))

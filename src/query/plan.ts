@@ -1,6 +1,6 @@
 import type { CompiledQuery } from '../sql/fragment.js'
 import { nearestTemplate, type NearestShape, type NearestValues } from '../sql/nearest.js'
-import type { LocalSettings, SearchSettings } from '../sql/settings.js'
+import { settingsOn, type LocalSettings, type SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import { filteredScanTuples, MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
@@ -103,13 +103,10 @@ export function planSearch(
       { vec, limit: q.limit, candidates },
     ),
     search,
-    planner: { ...propagate, ...planner },
-    runsWith: { ...propagate, ...search, ...planner },
+    planner: settingsOn(table, planner),
+    runsWith: settingsOn(table, { ...search, ...planner }),
     exact: order === 'exact',
   })
-  // Citus runs SET LOCAL on the coordinator alone unless told to pass it on to the shards.
-  const propagate: LocalSettings =
-    table.shards === undefined ? {} : { 'citus.propagate_set_commands': 'local' }
   const choice =
     covered && q.filter !== null
       ? filteredChoice(index.info.method, share, index.note?.tuning?.filtered, q.filter.indexed)

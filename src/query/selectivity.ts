@@ -35,10 +35,7 @@ export function selectivityEstimator(
   return async ({ condition, key }) => {
     const known = kept.get(key)
     if (known !== undefined && Date.now() - known.at < KEEP_MS) return known.selectivity
-    const [estimate] = await execute<{ rows: number }>(
-      db,
-      selectRowEstimate(table.schema, table.name),
-    )
+    const [estimate] = await execute<{ rows: number }>(db, selectRowEstimate(table))
     const rows = Math.max(0, estimate?.rows ?? 0)
     const percent = rows <= SAMPLE_ROWS ? 100 : (100 * SAMPLE_ROWS) / rows
     const [counted] = await execute<{ matched: number; sampled: number }>(

@@ -1,5 +1,7 @@
 import { VECTOR_TYPES, type VectorType } from '../types.js'
 import { sql, type Fragment } from './fragment.js'
+import { selectShardCountedRows, selectShardRowEstimate } from './citus.js'
+import type { TableRef } from './tables.js'
 
 /** A collection as the catalog shows it: a table in the schema with a `vec` vector or halfvec column. */
 export interface CollectionRow {
@@ -128,21 +130,26 @@ export function selectBuildProgress(pid: number): Fragment {
 /**
  * Cheap row count estimate for a collection: the larger of the planner's reltuples (updated by
  * index builds, VACUUM and ANALYZE) and the statistics' live tuples (updated within a second of
- * each write). No table scan.
+ * each write). No table scan. On a Citus table, summed over its shards.
  */
-export function selectRowEstimate(schema: string, table: string): Fragment {
+export function selectRowEstimate(t: TableRef): Fragment {
+  if (t.shards !== undefined) return selectShardRowEstimate(t)
   return sql`
     SELECT greatest(c.reltuples, pg_stat_get_live_tuples(c.oid))::float8 AS rows
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = ${schema} AND c.relname = ${table}`
+    WHERE n.nspname = ${t.schema} AND c.relname = ${t.name}`
 }
 
-/** Rows as the planner's statistics last counted them (ANALYZE, VACUUM, CREATE INDEX); -1 if never. */
-export function selectCountedRows(schema: string, table: string): Fragment {
+/**
+ * Rows as the planner's statistics last counted them (ANALYZE, VACUUM, CREATE INDEX); -1 if never
+ * (on a Citus table: summed over its shards, -1 while any shard was never counted).
+ */
+export function selectCountedRows(t: TableRef): Fragment {
+  if (t.shards !== undefined) return selectShardCountedRows(t)
   return sql`
     SELECT c.reltuples::float8 AS rows
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = ${schema} AND c.relname = ${table}`
+    WHERE n.nspname = ${t.schema} AND c.relname = ${t.name}`
 }
 
 /** Bytes on disk of a collection's table (heap and TOAST), all its indexes, and its vector index. */

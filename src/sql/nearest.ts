@@ -10,7 +10,7 @@ import {
   type Fragment,
 } from './fragment.js'
 import { keyDistance } from './quantized.js'
-import { tableIdent, vectorParam, type TableRef } from './tables.js'
+import { queryParam, queryVectorValue, tableIdent, type TableRef } from './tables.js'
 
 /** What a nearest-neighbour query selects and how. */
 export interface NearestQuery {
@@ -60,7 +60,9 @@ export function selectNearest(t: TableRef, q: NearestQuery): Fragment {
   // A quantized scan orders by the index's key; not re-ranked, it returns no distance (`rerank`).
   const order = quantized ? keyDistance(t, q.measure, q.quantization, q.vec) : distance
   if (quantized && q.rerank) return materialized(t, q, where, order, operator, q.candidates)
-  if (q.resort) return materialized(t, q, where, order, order, null)
+  // On a Citus table the coordinator sorts the shards' rows by distance as it merges them, which is
+  // the re-sort; a CTE there would be a subplan, its rows sent back to the coordinator once more.
+  if (q.resort && t.shards === undefined) return materialized(t, q, where, order, order, null)
   const columns = outputColumns(q, sql`${distance} AS value`, sql`vec AS vector`, metadataText)
   return sql`SELECT ${columns} FROM ${tableIdent(t)} ${where} ORDER BY ${order} LIMIT ${q.limit}`
 }
@@ -93,7 +95,7 @@ function materialized(
 
 /** `vec <op> $q`: each row's distance to the query vector by `measure`'s operator. */
 export function distanceTo(t: TableRef, measure: Measure, vec: Uint8Array): Fragment {
-  return sql`vec ${trusted(MEASURE_SPECS[measure].operator)} ${vectorParam(t, vec)}`
+  return sql`vec ${trusted(MEASURE_SPECS[measure].operator)} ${queryParam(t, vec)}`
 }
 
 /** jsonb as text: node-postgres would JSON.parse it and round integers beyond 2^53. */
@@ -129,7 +131,7 @@ export function nearestTemplate(
   t: TableRef,
   shape: NearestShape,
 ): (values: NearestValues) => CompiledQuery {
-  return template<NearestValues>((slot) =>
+  const fill = template<NearestValues>((slot) =>
     selectNearest(t, {
       ...shape,
       vec: slot('vec'),
@@ -137,4 +139,7 @@ export function nearestTemplate(
       candidates: slot('candidates'),
     }),
   )
+  if (t.shards === undefined) return fill
+  // The slot takes the vector's text form (see queryVector); the type says bytes, as callers give.
+  return (values) => fill({ ...values, vec: queryVectorValue(t, values.vec) as Uint8Array })
 }

@@ -40,19 +40,21 @@ export function updateMetadataWhere(
   const table = tableIdent(t)
   const value = replace ? sql`${patch}::jsonb` : sql`metadata || ${patch}::jsonb`
   if (t.shards !== undefined)
-    return sql`UPDATE ${table} SET metadata = ${value} WHERE ${condition} RETURNING id`
+    return sql`WITH updated AS (UPDATE ${table} SET metadata = ${value} WHERE ${condition}
+      RETURNING id) SELECT id FROM updated ORDER BY id COLLATE "C"`
   return sql`UPDATE ${table} SET metadata = ${value} WHERE id IN (
     SELECT id FROM ${table} WHERE ${condition} ORDER BY id COLLATE "C" FOR UPDATE) RETURNING id`
 }
 
 /**
  * The metadata of the rows that match, locked for an update, in the order every write locks ids.
- * A distributed table (no FOR UPDATE across shards) locks them by updating them to themselves.
+ * A distributed table (no FOR UPDATE across shards) locks them by updating them to themselves;
+ * its rows come in id order all the same, so that the first to fail a check is the same record.
  */
 export function selectMetadataForUpdate(t: TableRef, condition: Fragment): Fragment {
   if (t.shards !== undefined)
-    return sql`UPDATE ${tableIdent(t)} SET metadata = metadata WHERE ${condition}
-      RETURNING id, ${metadataText}`
+    return sql`WITH locked AS (UPDATE ${tableIdent(t)} SET metadata = metadata WHERE ${condition}
+      RETURNING id, ${metadataText}) SELECT * FROM locked ORDER BY id COLLATE "C"`
   return sql`SELECT id, ${metadataText} FROM ${tableIdent(t)} WHERE ${condition}
     ORDER BY id COLLATE "C" FOR UPDATE`
 }

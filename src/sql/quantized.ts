@@ -1,7 +1,7 @@
 import { MEASURE_SPECS } from '../measures.js'
 import type { Measure, Quantization } from '../types.js'
 import { int, sql, trusted, type Fragment } from './fragment.js'
-import { vectorParam, type TableRef } from './tables.js'
+import { queryParam, queryVector, type TableRef } from './tables.js'
 
 /**
  * What a vector index is built on: the column itself, or an expression of it that stores less.
@@ -18,10 +18,10 @@ export function indexKey(t: Pick<TableRef, 'dimension'>, quantization: Quantizat
 
 /** The query vector as the index key has it. */
 function queryKey(t: TableRef, quantization: Quantization, vec: Uint8Array): Fragment {
-  if (quantization === 'halfvec') return sql`${vec}::vector::halfvec(${int(t.dimension)})`
+  if (quantization === 'halfvec') return sql`${queryVector(t, vec)}::halfvec(${int(t.dimension)})`
   if (quantization === 'binary')
-    return sql`binary_quantize(${vectorParam(t, vec)})::bit(${int(t.dimension)})`
-  return vectorParam(t, vec)
+    return sql`binary_quantize(${queryParam(t, vec)})::bit(${int(t.dimension)})`
+  return queryParam(t, vec)
 }
 
 /**

@@ -1,4 +1,5 @@
 import { compile, int, join, literal, sql, trusted, type Fragment } from './fragment.js'
+import type { TableRef } from './tables.js'
 
 /** Planner and pgvector settings a query may set for itself, with the kind of value each takes. */
 export const LOCAL_SETTINGS = {
@@ -12,9 +13,23 @@ export const LOCAL_SETTINGS = {
   maintenance_work_mem: 'word',
   max_parallel_maintenance_workers: 'integer',
   'citus.propagate_set_commands': 'word',
+  'citus.multi_shard_modify_mode': 'word',
 } as const
 export type LocalSetting = keyof typeof LOCAL_SETTINGS
 export type LocalSettings = Partial<Record<LocalSetting, string>>
+
+/**
+ * `settings` for statements on `table`. Citus runs `SET LOCAL` on the coordinator alone unless
+ * told to pass it on, so on a distributed table the settings first say so, and reach the shards.
+ */
+export function settingsOn(
+  table: Pick<TableRef, 'shards'>,
+  settings: LocalSettings,
+): LocalSettings {
+  return table.shards === undefined
+    ? settings
+    : { 'citus.propagate_set_commands': 'local', ...settings }
+}
 
 /**
  * The settings that steer nothing but a vector index scan. Only these may stay on a session vecs
@@ -67,7 +82,8 @@ export function setSessionSearch(settings: SearchSettings): Fragment {
 }
 
 export function resetSession(
-  name: 'maintenance_work_mem' | 'max_parallel_maintenance_workers',
+  name:
+    'maintenance_work_mem' | 'max_parallel_maintenance_workers' | 'citus.propagate_set_commands',
 ): Fragment {
   return sql`RESET ${trusted(name)}`
 }

@@ -1,5 +1,6 @@
 import { sha256 } from '../sha256.js'
 import type { VectorType } from '../types.js'
+import { binaryToText } from '../vector.js'
 import { ident, int, sql, trusted, type Fragment, type Identifier } from './fragment.js'
 
 /** The table behind a collection. */
@@ -90,4 +91,26 @@ function columnType(t: TableRef): Fragment {
  */
 export function vectorParam(t: TableRef, vec: Uint8Array): Fragment {
   return t.type === 'halfvec' ? sql`${vec}::vector::halfvec` : sql`${vec}::vector`
+}
+
+/**
+ * A query vector, as `vector`. Bound in binary as above, except on a Citus table: Citus forwards
+ * `EXPLAIN` to a shard with no type for a parameter of an extension's type, and the shard cannot
+ * plan it, so there the vector is bound as `text` (`queryVectorValue`) and read by `vector_in` on
+ * the node that runs it. A template's slot stands in for the value here; it is filled by
+ * `queryVectorValue`'s result.
+ */
+export function queryVector(t: TableRef, vec: Uint8Array): Fragment {
+  if (t.shards === undefined) return sql`${vec}::vector`
+  return sql`${vec instanceof Uint8Array ? binaryToText(vec) : vec}::text::vector`
+}
+
+/** What `queryVector` binds for `vec`: the bytes, or on a Citus table their text form. */
+export function queryVectorValue(t: TableRef, vec: Uint8Array): Uint8Array | string {
+  return t.shards === undefined ? vec : binaryToText(vec)
+}
+
+/** A query vector as the column has it (see `vectorParam`). */
+export function queryParam(t: TableRef, vec: Uint8Array): Fragment {
+  return t.type === 'halfvec' ? sql`${queryVector(t, vec)}::halfvec` : queryVector(t, vec)
 }

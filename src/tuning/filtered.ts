@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
 import { scanAt } from '../vector-index/rerank.js'
 import { selectNearest } from '../sql/nearest.js'
-import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
+import { settingsPrelude, settingsOn, type LocalSettings } from '../sql/settings.js'
 import { copyStandInRows, standInFilter, standInRows, STAND_IN_PARTS } from '../sql/stand-in.js'
 import type { TableRef } from '../sql/tables.js'
 import type { FilteredPoint, FilteredProfile } from '../vector-index/note.js'
@@ -171,17 +171,20 @@ async function measureFilteredSetting(
   }
   if (index.method === 'hnsw')
     settings['hnsw.max_scan_tuples'] = String(filteredScanTuples(limit, parts / STAND_IN_PARTS))
-  return db.transaction(async (tx) => {
-    const recalls: number[] = []
-    const started = performance.now()
-    for (const q of truth) {
-      const statement = filteredNearest(table, index, q.vec, parts, limit + 1, setting)
-      const hits = withoutSelf(await execute<Hit>(tx, statement), q.id, limit)
-      recalls.push(recallOf(hits, q))
-    }
-    const ms = (performance.now() - started) / Math.max(1, truth.length)
-    return { ...summarize(recalls), ms }
-  }, settingsPrelude(settings))
+  return db.transaction(
+    async (tx) => {
+      const recalls: number[] = []
+      const started = performance.now()
+      for (const q of truth) {
+        const statement = filteredNearest(table, index, q.vec, parts, limit + 1, setting)
+        const hits = withoutSelf(await execute<Hit>(tx, statement), q.id, limit)
+        recalls.push(recallOf(hits, q))
+      }
+      const ms = (performance.now() - started) / Math.max(1, truth.length)
+      return { ...summarize(recalls), ms }
+    },
+    settingsPrelude(settingsOn(table, settings)),
+  )
 }
 
 function filteredNearest(

@@ -4,7 +4,7 @@ import { compile } from '../sql/fragment.js'
 import { scanAt } from '../vector-index/rerank.js'
 import { explain, selectNearest, type NearestQuery } from '../sql/nearest.js'
 import { selectSample } from '../sql/rows.js'
-import { settingsPrelude, type LocalSettings } from '../sql/settings.js'
+import { settingsPrelude, settingsOn, type LocalSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import type { Measure } from '../types.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
@@ -82,13 +82,16 @@ export async function nearbyQueries(
       return queries
     },
     settingsPrelude(
-      index.method === 'hnsw'
-        ? { 'hnsw.ef_search': String(Math.min(MAX_EF_SEARCH, Math.max(100, 4 * limit))) }
-        : {
-            'ivfflat.probes': String(
-              Math.min(index.nLists, Math.max(4, 2 * Math.round(Math.sqrt(index.nLists)))),
-            ),
-          },
+      settingsOn(
+        table,
+        index.method === 'hnsw'
+          ? { 'hnsw.ef_search': String(Math.min(MAX_EF_SEARCH, Math.max(100, 4 * limit))) }
+          : {
+              'ivfflat.probes': String(
+                Math.min(index.nLists, Math.max(4, 2 * Math.round(Math.sqrt(index.nLists)))),
+              ),
+            },
+      ),
     ),
   )
 }
@@ -123,7 +126,7 @@ export async function exactTruth(
       }
       return truth
     },
-    settingsPrelude({ enable_indexscan: 'off' }),
+    settingsPrelude(settingsOn(table, { enable_indexscan: 'off' })),
   )
 }
 
@@ -148,33 +151,36 @@ export async function measureSetting(
   const scan = scanAt(index, limit + 1, setting)
   const statement = (vec: Uint8Array) =>
     nearestQuery(table, index.measure, vec, limit + 1, false, scan)
-  return db.transaction(async (tx) => {
-    const first = truth[0]
-    const plan =
-      first === undefined
-        ? ''
-        : (
-            await executeCompiled<{ 'QUERY PLAN': string }>(
-              tx,
-              explain(compile(statement(first.vec)), false),
+  return db.transaction(
+    async (tx) => {
+      const first = truth[0]
+      const plan =
+        first === undefined
+          ? ''
+          : (
+              await executeCompiled<{ 'QUERY PLAN': string }>(
+                tx,
+                explain(compile(statement(first.vec)), false),
+              )
             )
-          )
-            .map((line) => line['QUERY PLAN'])
-            .join('\n')
-    const recalls: number[] = []
-    const started = performance.now()
-    for (const q of truth) {
-      const hits = withoutSelf(await execute<Hit>(tx, statement(q.vec)), q.id, limit)
-      recalls.push(recallOf(hits, q))
-    }
-    return {
-      setting,
-      forceIndex,
-      ...summarize(recalls),
-      usedIndex: plan.includes(index.name),
-      ms: (performance.now() - started) / Math.max(1, truth.length),
-    }
-  }, settingsPrelude(settings))
+              .map((line) => line['QUERY PLAN'])
+              .join('\n')
+      const recalls: number[] = []
+      const started = performance.now()
+      for (const q of truth) {
+        const hits = withoutSelf(await execute<Hit>(tx, statement(q.vec)), q.id, limit)
+        recalls.push(recallOf(hits, q))
+      }
+      return {
+        setting,
+        forceIndex,
+        ...summarize(recalls),
+        usedIndex: plan.includes(index.name),
+        ms: (performance.now() - started) / Math.max(1, truth.length),
+      }
+    },
+    settingsPrelude(settingsOn(table, settings)),
+  )
 }
 
 /**

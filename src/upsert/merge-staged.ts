@@ -87,10 +87,7 @@ export async function indexToRebuild(
   if (choice === false || (choice === 'auto' && !rebuildPays(written, 0))) return null
   const current = await readIndex(tx, table)
   if (current === null || choice === true) return current
-  const [estimate] = await execute<{ rows: number }>(
-    tx,
-    selectRowEstimate(table.schema, table.name),
-  )
+  const [estimate] = await execute<{ rows: number }>(tx, selectRowEstimate(table))
   return rebuildPays(written, estimate?.rows ?? 0) ? current : null
 }
 

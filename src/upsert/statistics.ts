@@ -17,7 +17,7 @@ const ANALYZE_SHARE = 0.1
  */
 export async function keepStatistics(db: Queryable, table: TableRef, written: number) {
   if (written < ANALYZE_MIN_ROWS) return
-  const [row] = await execute<{ rows: number }>(db, selectCountedRows(table.schema, table.name))
+  const [row] = await execute<{ rows: number }>(db, selectCountedRows(table))
   const counted = row?.rows ?? -1
   if (counted >= 0 && written < ANALYZE_SHARE * counted) return
   await execute(db, analyzeTable(table))

@@ -59,7 +59,7 @@ export async function buildInOpenTransaction(
 ): Promise<void> {
   const { name, args, statement, note, settings } = await prepareBuild(db, tx, table, plan, false)
   await execute(tx, setLocal(settings))
-  const workers = await watchBuild(db, tx, plan.onProgress, () =>
+  const workers = await watchBuild(db, table, tx, plan.onProgress, () =>
     runBuildStatement(tx, statement, plan),
   )
   const full = { ...note, ...workers, ...carried(args) }
@@ -114,7 +114,9 @@ async function buildConcurrentlyAlone(
   for (const setting of names) await execute(s, setSession(setting, String(settings[setting])))
   let workers: { workers?: number }
   try {
-    workers = await watchBuild(db, s, plan.onProgress, () => runBuildStatement(s, statement, plan))
+    workers = await watchBuild(db, table, s, plan.onProgress, () =>
+      runBuildStatement(s, statement, plan),
+    )
   } catch (error) {
     await execute(s, dropIndex(table, name, true)).catch(() => (leftover.name = name))
     throw error

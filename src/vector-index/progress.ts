@@ -30,19 +30,31 @@ export interface Watched {
 
 const POLL_MS = 250
 
+/** One look at a build: its progress now, or null where nothing reports it (yet). */
+export type ProgressReader = () => Promise<IndexProgress | null>
+
+/** Reads `pg_stat_progress_create_index` for the build that backend `pid` runs on this server. */
+export function localProgress(db: Queryable, pid: number): ProgressReader {
+  return async () => {
+    const [row] = await execute<ProgressRow>(db, selectBuildProgress(pid))
+    return row === undefined ? null : toProgress(row)
+  }
+}
+
 /**
- * Polls `pg_stat_progress_create_index` for the build running in backend `pid`, on another
- * connection than the build's own, counts the parallel workers it leads, and reports each change
- * to the listener, if any. A listener that throws stops the polling and cancels the build (the
- * call is failing anyway), and its error is kept: it would otherwise escape as an unhandled
- * rejection, which ends a Node process. Returns a function that stops polling and returns what it
- * saw. It does not wait for a poll under way: where the server serialises sessions (PGlite served
- * over a socket), that poll waits for the build's own transaction, which waits for this.
+ * Polls the build running in backend `pid` with `read`, on another connection than the build's
+ * own, counts the parallel workers it leads, and reports each change to the listener, if any. A
+ * listener that throws stops the polling and cancels the build (the call is failing anyway), and
+ * its error is kept: it would otherwise escape as an unhandled rejection, which ends a Node
+ * process. Returns a function that stops polling and returns what it saw. It does not wait for a
+ * poll under way: where the server serialises sessions (PGlite served over a socket), that poll
+ * waits for the build's own transaction, which waits for this.
  */
 export function pollProgress(
   db: Queryable,
   pid: number,
   listener: ProgressListener | undefined,
+  read: ProgressReader = localProgress(db, pid),
 ): () => Watched {
   const stop = new AbortController()
   let failure: ListenerFailure | null = null
@@ -50,9 +62,9 @@ export function pollProgress(
   let last = ''
   const poll = async () => {
     while (!stop.signal.aborted) {
-      const [row] = await execute<ProgressRow>(db, selectBuildProgress(pid)).catch(() => [])
-      if (row !== undefined && !stop.signal.aborted) workers = Math.max(workers, row.workers)
-      const progress = row ? toProgress(row) : null
+      const progress = await read().catch(() => null)
+      if (progress !== null && !stop.signal.aborted)
+        workers = Math.max(workers, progress.workers ?? 0)
       const key = progress ? `${progress.phase}:${progress.percent}:${progress.workers}` : ''
       if (listener && progress && key !== last && !stop.signal.aborted) {
         try {
@@ -75,9 +87,15 @@ export function pollProgress(
   }
 }
 
-function toProgress(row: ProgressRow): IndexProgress {
+/** Percent done of one build: by tuples where the phase counts them, else by blocks. */
+export function fractionDone(row: Omit<ProgressRow, 'phase' | 'workers'>): number | null {
   const [done, total] =
     row.tuplesTotal > 0 ? [row.tuplesDone, row.tuplesTotal] : [row.blocksDone, row.blocksTotal]
-  const percent = total > 0 ? Math.min(100, Math.round((1000 * done) / total) / 10) : null
+  return total > 0 ? Math.min(1, done / total) : null
+}
+
+function toProgress(row: ProgressRow): IndexProgress {
+  const fraction = fractionDone(row)
+  const percent = fraction === null ? null : Math.round(1000 * fraction) / 10
   return { phase: row.phase, percent, workers: row.workers }
 }

@@ -4,6 +4,7 @@ import { execute } from '../sql/execute.js'
 import { selectBackendPid } from '../sql/settings.js'
 import { tryLockIndexBuild, type TableRef } from '../sql/tables.js'
 import { pollProgress, type ProgressListener } from './progress.js'
+import { shardProgress } from './shard-progress.js'
 
 /**
  * Waits until no other vecs client is building an index of this collection (two builds on one
@@ -33,11 +34,13 @@ const ONE_SESSION_BUILD = 'building index (one session: no progress until it end
  * Watches the build. Where the backend has other sessions, a second connection polls
  * pg_stat_progress_create_index while the build runs, for the listener and to count the parallel
  * workers the build ran (returned, for the build's note); PGlite runs the build on this thread, so
- * the listener hears the start and the end, and no workers are counted. A listener's error fails
+ * the listener hears the start and the end, and no workers are counted. On a Citus table the
+ * shards' builds are watched instead (see shardProgress). A listener's error fails
  * the build either way, so the call rejects and its transaction ends.
  */
 export async function watchBuild(
   db: Backend,
+  table: TableRef,
   build: Queryable,
   listener: ProgressListener | undefined,
   run: () => Promise<void>,
@@ -50,7 +53,11 @@ export async function watchBuild(
     return db.capabilities.parallelBuilds ? {} : { workers: 0 }
   }
   const [row] = await execute<{ pid: number }>(build, selectBackendPid)
-  const stop = pollProgress(db, row?.pid as number, listener)
+  const pid = row?.pid as number
+  const stop =
+    table.shards === undefined
+      ? pollProgress(db, pid, listener)
+      : pollProgress(db, pid, listener, shardProgress(db, table))
   const failed = await run().then(
     () => null,
     (error: unknown) => ({ error }),

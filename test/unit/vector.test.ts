@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { ArgError, MismatchedDimension } from '../../src/errors.js'
-import { checkDimension, toFloat32, vectorFromText, vectorToBinary } from '../../src/vector.js'
+import {
+  binaryToText,
+  checkDimension,
+  toFloat32,
+  vectorFromText,
+  vectorToBinary,
+} from '../../src/vector.js'
 
 test('vectorToBinary writes pgvector binary: int16 dim, int16 zero, float32 big-endian', () => {
   const bytes = vectorToBinary(new Float32Array([1, -2.5, 0.25]))
@@ -21,6 +27,25 @@ test('vectorToBinary reads a Float32Array at any offset in its buffer, and a vec
   assert.deepEqual(
     Array.from(long, (_, i) => view.getFloat32(4 + 4 * i)),
     Array.from(long),
+  )
+})
+
+test('binaryToText prints each float32 so that it reads back as the same float32', () => {
+  const values = Float32Array.from(
+    { length: 1000 },
+    (_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 13) - 6),
+  )
+  values[0] = -0
+  values[1] = 3.4e38
+  const bytes = vectorToBinary(values)
+  // A subarray at an offset reads the same as the whole buffer.
+  const shifted = new Uint8Array(bytes.length + 3)
+  shifted.set(bytes, 3)
+  const text = binaryToText(shifted.subarray(3))
+  assert.match(text, /^\[-0,3\.39999\d+e\+38,/)
+  assert.deepEqual(
+    Float32Array.from(vectorFromText(text.replace('-0,', '0,'))).slice(1),
+    values.slice(1),
   )
 })
 
