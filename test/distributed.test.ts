@@ -130,6 +130,12 @@ if (citusUrl === undefined) {
       assert.match(plan, /Custom Scan \(Citus Adaptive\)/)
       // One round: the shards' pages are merged in order, with no subplan to send back.
       assert.doesNotMatch(plan, /Distributed Subplan/)
+      // As many connections to a worker as Citus keeps between transactions, so none is opened
+      // and closed again by each query.
+      assert.match(
+        plan,
+        /vecs settings: .*citus\.max_adaptive_executor_pool_size = citus\.max_cached_conns_per_worker/,
+      )
       assert.match(plan, /Index Scan using \S+ on planned_\d+/)
       assert.match(plan, /Limit/)
       const analyzed = await c.explain(q, { analyze: true })

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from '../sql/fragment.js'
 import { nearestTemplate, type NearestShape, type NearestValues } from '../sql/nearest.js'
-import { settingsOn, type LocalSettings, type SearchSettings } from '../sql/settings.js'
+import { readSettingsOn, type LocalSettings, type SearchSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import { filteredScanTuples, MAX_EF_SEARCH } from '../vector-index/args.js'
 import type { CurrentIndex } from '../vector-index/read.js'
@@ -103,8 +103,8 @@ export function planSearch(
       { vec, limit: q.limit, candidates },
     ),
     search,
-    planner: settingsOn(table, planner),
-    runsWith: settingsOn(table, { ...search, ...planner }),
+    planner: readSettingsOn(table, planner),
+    runsWith: readSettingsOn(table, { ...search, ...planner }),
     exact: order === 'exact',
   })
   const choice =

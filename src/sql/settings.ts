@@ -14,6 +14,8 @@ export const LOCAL_SETTINGS = {
   max_parallel_maintenance_workers: 'integer',
   'citus.propagate_set_commands': 'word',
   'citus.multi_shard_modify_mode': 'word',
+  // Takes the value another setting has in the session (its name is the value given).
+  'citus.max_adaptive_executor_pool_size': 'setting',
 } as const
 export type LocalSetting = keyof typeof LOCAL_SETTINGS
 export type LocalSettings = Partial<Record<LocalSetting, string>>
@@ -29,6 +31,26 @@ export function settingsOn(
   return table.shards === undefined
     ? settings
     : { 'citus.propagate_set_commands': 'local', ...settings }
+}
+
+/**
+ * `settingsOn` for a read (a search, tuning's measurements). On a Citus table a read also takes at
+ * most as many connections to a worker as Citus keeps open between transactions
+ * (`citus.max_cached_conns_per_worker`, 1 unless the operator raises it): a query that opens more
+ * closes them at its end, so reads in flight together would open and close connections to the
+ * workers all the time (100,000 GloVe words on 4 shards, 8 queries in flight: 171 queries/s this
+ * way, 36 without; README, "Distributed collections").
+ */
+export function readSettingsOn(
+  table: Pick<TableRef, 'shards'>,
+  settings: LocalSettings,
+): LocalSettings {
+  return table.shards === undefined
+    ? settings
+    : settingsOn(table, {
+        'citus.max_adaptive_executor_pool_size': 'citus.max_cached_conns_per_worker',
+        ...settings,
+      })
 }
 
 /**
@@ -48,11 +70,16 @@ export type SearchSettings = Partial<Record<SearchSetting, string>>
 /**
  * `SET LOCAL name = value; …` for one transaction (never left on a pooled connection). No
  * parameters, so it can ride with BEGIN: names come from LOCAL_SETTINGS, integers are checked,
- * words are plain quoted words (`'relaxed_order'`, `'off'`, `'65536kB'`).
+ * words are plain quoted words (`'relaxed_order'`, `'off'`, `'65536kB'`); a setting that takes
+ * another's value reads it with `current_setting`.
  */
 export function setLocal(settings: LocalSettings): Fragment {
   const statements = Object.entries(settings).map(([name, value]) => {
     const kind = LOCAL_SETTINGS[name as LocalSetting]
+    if (kind === 'setting') {
+      const from = literal(checkSettingName(value))
+      return sql`SELECT set_config(${literal(name)}, current_setting(${from}), true)`
+    }
     const setting = kind === 'integer' ? int(Number(value)) : literal(checkWord(value))
     return sql`SET LOCAL ${trusted(name)} = ${setting}`
   })
@@ -62,6 +89,11 @@ export function setLocal(settings: LocalSettings): Fragment {
 /** `setLocal` as the text that rides with BEGIN; '' for no settings (a plain statement). */
 export function settingsPrelude(settings: LocalSettings): string {
   return Object.keys(settings).length === 0 ? '' : compile(setLocal(settings)).text
+}
+
+function checkSettingName(value: string): string {
+  if (!/^[a-z_.]+$/.test(value)) throw new TypeError('setting names are lowercase words')
+  return value
 }
 
 function checkWord(value: string): string {

@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js'
 import { execute } from '../sql/execute.js'
 import { scanAt } from '../vector-index/rerank.js'
 import { selectNearest } from '../sql/nearest.js'
-import { settingsPrelude, settingsOn, type LocalSettings } from '../sql/settings.js'
+import { readSettingsOn, settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import { copyStandInRows, standInFilter, standInRows, STAND_IN_PARTS } from '../sql/stand-in.js'
 import type { TableRef } from '../sql/tables.js'
 import type { FilteredPoint, FilteredProfile } from '../vector-index/note.js'
@@ -183,7 +183,7 @@ async function measureFilteredSetting(
       const ms = (performance.now() - started) / Math.max(1, truth.length)
       return { ...summarize(recalls), ms }
     },
-    settingsPrelude(settingsOn(table, settings)),
+    settingsPrelude(readSettingsOn(table, settings)),
   )
 }
 

@@ -4,7 +4,7 @@ import { compile } from '../sql/fragment.js'
 import { scanAt } from '../vector-index/rerank.js'
 import { explain, selectNearest, type NearestQuery } from '../sql/nearest.js'
 import { selectSample } from '../sql/rows.js'
-import { settingsPrelude, settingsOn, type LocalSettings } from '../sql/settings.js'
+import { readSettingsOn, settingsPrelude, type LocalSettings } from '../sql/settings.js'
 import type { TableRef } from '../sql/tables.js'
 import type { Measure } from '../types.js'
 import { MAX_EF_SEARCH } from '../vector-index/args.js'
@@ -82,7 +82,7 @@ export async function nearbyQueries(
       return queries
     },
     settingsPrelude(
-      settingsOn(
+      readSettingsOn(
         table,
         index.method === 'hnsw'
           ? { 'hnsw.ef_search': String(Math.min(MAX_EF_SEARCH, Math.max(100, 4 * limit))) }
@@ -126,7 +126,7 @@ export async function exactTruth(
       }
       return truth
     },
-    settingsPrelude(settingsOn(table, { enable_indexscan: 'off' })),
+    settingsPrelude(readSettingsOn(table, { enable_indexscan: 'off' })),
   )
 }
 
@@ -179,7 +179,7 @@ export async function measureSetting(
         ms: (performance.now() - started) / Math.max(1, truth.length),
       }
     },
-    settingsPrelude(settingsOn(table, settings)),
+    settingsPrelude(readSettingsOn(table, settings)),
   )
 }
 
