@@ -55,6 +55,22 @@ export async function embedSet(
   progress: (done: number, total: number) => void,
   kind = 'retrieval',
 ): Promise<EmbeddedSet> {
+  const { path, texts } = openCache(set, size, kind)
+  await embedRange(texts, `${path}.f32`, 0, texts.length, (done) => progress(done, texts.length))
+  const embedded = readEmbeddedSet(size, kind)
+  if (embedded === null) throw new Error(`${path}.f32 does not hold a vector for every text`)
+  return embedded
+}
+
+/**
+ * The cache of `size` made ready to embed into: its texts written (a cache made from other texts,
+ * the dictionaries or the build changed, is started again). Returns its path and the texts.
+ */
+export function openCache(
+  set: RetrievalSet,
+  size: RetrievalSetSize,
+  kind = 'retrieval',
+): { path: string; texts: string[] } {
   const path = cachePath(size, kind)
   const json = JSON.stringify({ model: MODEL, ...set })
   mkdirSync(new URL('./.cache/', import.meta.url), { recursive: true })
@@ -63,20 +79,37 @@ export async function embedSet(
     writeFileSync(`${path}.json`, json)
     writeFileSync(`${path}.f32`, '')
   }
-  const texts = textsOf(set)
-  const cached = rowsIn(`${path}.f32`)
-  if (cached > 0) progress(cached, texts.length)
-  for (let done = cached; done < texts.length; done += CHUNK) {
-    const vectors = await embedTexts(texts.slice(done, done + CHUNK))
-    appendFileSync(
-      `${path}.f32`,
-      new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength),
-    )
-    progress(Math.min(done + CHUNK, texts.length), texts.length)
+  return { path, texts: textsOf(set) }
+}
+
+/**
+ * Embeds `texts[from, to)` into `file`, whose row 0 is text `from`: what the file holds already is
+ * kept and the rest appended a chunk at a time, so a stopped run resumes. `progress` hears the
+ * texts done (counted from 0).
+ */
+export async function embedRange(
+  texts: readonly string[],
+  file: string,
+  from: number,
+  to: number,
+  progress: (done: number) => void,
+): Promise<void> {
+  if (!existsSync(file)) writeFileSync(file, '')
+  const cached = from + rowsIn(file)
+  if (cached > from) progress(cached)
+  for (let done = cached; done < to; done += CHUNK) {
+    const end = Math.min(done + CHUNK, to)
+    const vectors = await embedTexts(texts.slice(done, end))
+    appendFileSync(file, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength))
+    progress(end)
   }
-  const embedded = readEmbeddedSet(size, kind)
-  if (embedded === null) throw new Error(`${path}.f32 does not hold a vector for every text`)
-  return embedded
+}
+
+/** Whole rows in the file; a row cut short by an interruption is dropped. */
+export function rowsIn(file: string): number {
+  const rows = Math.floor(statSync(file).size / ROW_BYTES)
+  truncateSync(file, rows * ROW_BYTES)
+  return rows
 }
 
 /** Vectors of `texts`, back to back, through vecs' public adapter API. */
@@ -94,11 +127,4 @@ export async function embedTexts(texts: readonly string[]): Promise<Float32Array
 
 function textsOf(set: RetrievalSet): string[] {
   return [...set.documents.map((d) => d.text), ...set.queries.map((q) => q.text)]
-}
-
-/** Whole rows in the file; a row cut short by an interruption is dropped. */
-function rowsIn(file: string): number {
-  const rows = Math.floor(statSync(file).size / ROW_BYTES)
-  truncateSync(file, rows * ROW_BYTES)
-  return rows
 }
