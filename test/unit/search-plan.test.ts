@@ -4,7 +4,7 @@ import { checkQuery } from '../../src/query/query-options.js'
 import { planSearch, type ServerFeatures } from '../../src/query/plan.js'
 import { compile } from '../../src/sql/fragment.js'
 import { selectNearest } from '../../src/sql/nearest.js'
-import { setLocal } from '../../src/sql/settings.js'
+import { readSettingsOn, setLocal } from '../../src/sql/settings.js'
 import type { CurrentIndex } from '../../src/vector-index/read.js'
 import { hnswIndex, TABLE } from '../support/indexes.js'
 
@@ -163,6 +163,23 @@ test('SET LOCAL statements take no parameters: checked integers and quoted words
   assert.throws(() => setLocal({ 'hnsw.ef_search': '40; DROP TABLE x' }), TypeError)
   assert.throws(() => setLocal({ enable_indexscan: "off'; DROP TABLE x; --" }), TypeError)
   assert.equal(compile(setLocal({})).text, '')
+})
+
+test('on a Citus table a read sets its settings for the shards, and its connections a worker', () => {
+  const settings = readSettingsOn({ shards: 4 }, { 'hnsw.ef_search': '40' })
+  assert.deepEqual(compile(setLocal(settings)), {
+    text:
+      "SET LOCAL citus.propagate_set_commands = 'local'; " +
+      "SELECT set_config('citus.max_adaptive_executor_pool_size', " +
+      "current_setting('citus.max_cached_conns_per_worker'), true); " +
+      'SET LOCAL hnsw.ef_search = 40',
+    values: [],
+  })
+  assert.deepEqual(readSettingsOn({}, { 'hnsw.ef_search': '40' }), { 'hnsw.ef_search': '40' })
+  assert.throws(
+    () => setLocal({ 'citus.max_adaptive_executor_pool_size': "x'); DROP TABLE y; --" }),
+    TypeError,
+  )
 })
 
 test('a plain query statement is the compiled selectNearest, reused with each query’s vector and limit', () => {
