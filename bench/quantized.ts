@@ -1,7 +1,8 @@
 /**
  * Quantized HNSW indexes against full precision, on real data, in one run: the 512-dimension
  * retrieval set (Webster definitions embedded by the bundled sentence model, see
- * retrieval-set.ts; its query embeddings are the queries), or all of GloVe-100 (`--set glove`,
+ * retrieval-set.ts; its query embeddings are the queries), 100,000 Webster passages (`--set
+ * passages`, bench/passages.ts; held-out passages as queries), or all of GloVe-100 (`--set glove`,
  * held-out words as queries). For each of `none`, `halfvec` and `binary`: the build time and the
  * index size, then a sweep of the query setting (`efSearch` for full and half precision, `rerank`
  * for binary, whose ef_search follows its candidates) with recall@10 against exact search, p50,
@@ -9,7 +10,7 @@
  * gives its QPS and index size as ratios to full precision's. A server (VECS_BENCH_DATABASE_URL);
  * PGlite too with `--pglite`.
  *
- * npx tsx bench/quantized.ts [--set retrieval|glove] [--queries 500] [--pglite]
+ * npx tsx bench/quantized.ts [--set retrieval|passages|glove] [--queries 500] [--pglite]
  */
 import { parseArgs } from 'node:util'
 import { type Client, type Collection, type Quantization } from '../src/index.js'
@@ -19,6 +20,9 @@ import { log, round, saveReport, type ReportRow } from './report.js'
 import { onEachBackend } from './targets.js'
 import { DEFAULT_SIZE } from './retrieval-build.js'
 import { DIMENSION, readEmbeddedSet } from './retrieval-cache.js'
+import { readPassages } from './passages.js'
+
+const PASSAGES = 100_000
 
 const TARGET = 0.95
 const SWEEPS: Record<Quantization, { knob: 'efSearch' | 'rerank'; values: number[] }> = {
@@ -129,6 +133,20 @@ function loadSet(set: string, queries: number) {
   if (set === 'glove') {
     const split = heldOutSplit(loadAllGlove(), Number.MAX_SAFE_INTEGER, queries)
     return { dimension: 100, rows: split.rows, queries: split.queries }
+  }
+  if (set === 'passages') {
+    // 100,000 Webster passages (bench/passages.ts), the first `queries` held out as the queries.
+    const all = readPassages(PASSAGES)
+    if (all === null) {
+      console.error(`embed the passages first: npx tsx bench/passages.ts --passages ${PASSAGES}`)
+      process.exit(1)
+    }
+    const vector = (i: number) => all.vectors.subarray(i * DIMENSION, (i + 1) * DIMENSION)
+    return {
+      dimension: DIMENSION,
+      rows: all.documents.slice(queries).map((d, i) => ({ id: d.id, vector: vector(queries + i) })),
+      queries: Array.from({ length: queries }, (_, i) => vector(i)),
+    }
   }
   const embedded = readEmbeddedSet(DEFAULT_SIZE)
   if (embedded === null) {
