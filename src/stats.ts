@@ -1,6 +1,5 @@
 import type { Queryable } from './backend/backend.js'
 import { selectSizes } from './sql/catalog.js'
-import { selectDistributedSizes } from './sql/citus.js'
 import { execute } from './sql/execute.js'
 import { countRows } from './sql/rows.js'
 import type { TableRef } from './sql/tables.js'
@@ -45,12 +44,7 @@ export async function readStats(tx: Queryable, table: TableRef): Promise<Collect
     tableBytes: number
     indexBytes: number
     vectorIndexBytes: number | null
-  }>(
-    tx,
-    table.shards === undefined
-      ? selectSizes(table.schema, table.name)
-      : selectDistributedSizes(table),
-  )
+  }>(tx, selectSizes(table))
   const index = await readIndex(tx, table)
   const text = await readTextIndex(tx, table)
   const rows = count?.count ?? 0

@@ -1,6 +1,6 @@
 import { VECTOR_TYPES, type VectorType } from '../types.js'
 import { sql, type Fragment } from './fragment.js'
-import { selectShardCountedRows, selectShardRowEstimate } from './citus.js'
+import { selectDistributedSizes, selectShardCountedRows, selectShardRowEstimate } from './citus.js'
 import type { TableRef } from './tables.js'
 
 /** A collection as the catalog shows it: a table in the schema with a `vec` vector or halfvec column. */
@@ -152,8 +152,12 @@ export function selectCountedRows(t: TableRef): Fragment {
     WHERE n.nspname = ${t.schema} AND c.relname = ${t.name}`
 }
 
-/** Bytes on disk of a collection's table (heap and TOAST), all its indexes, and its vector index. */
-export function selectSizes(schema: string, table: string): Fragment {
+/**
+ * Bytes on disk of a collection's table (heap and TOAST), all its indexes, and its vector index
+ * (on a Citus table, summed over its shards).
+ */
+export function selectSizes(t: TableRef): Fragment {
+  if (t.shards !== undefined) return selectDistributedSizes(t)
   return sql`
     SELECT pg_table_size(c.oid)::float8 AS "tableBytes",
            pg_indexes_size(c.oid)::float8 AS "indexBytes",
@@ -164,7 +168,7 @@ export function selectSizes(schema: string, table: string): Fragment {
             WHERE i.indrelid = c.oid AND am.amname IN ('hnsw', 'ivfflat')
               AND i.indisvalid AND i.indisready) AS "vectorIndexBytes"
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = ${schema} AND c.relname = ${table} AND c.relkind = 'r'`
+    WHERE n.nspname = ${t.schema} AND c.relname = ${t.name} AND c.relkind = 'r'`
 }
 
 /** The session's values of the search settings; null where pgvector is not loaded and none is configured. */

@@ -105,7 +105,7 @@ const SHARD_BUILD_PROGRESS = `
 /** The shards' row estimates (see `selectRowEstimate`), summed. */
 export function selectShardRowEstimate(t: Pick<TableRef, 'schema' | 'name'>): Fragment {
   return sql`
-    SELECT coalesce(sum(greatest(result::float8, 0)), 0) AS rows
+    SELECT coalesce(sum(result::float8), 0) AS rows
     FROM run_command_on_shards(${qualified(t)}::regclass, ${SHARD_ROWS}) WHERE success`
 }
 
@@ -116,7 +116,7 @@ export function selectShardCountedRows(t: Pick<TableRef, 'schema' | 'name'>): Fr
     FROM run_command_on_shards(${qualified(t)}::regclass, ${SHARD_COUNTED_ROWS}) WHERE success`
 }
 
-/** Run on each shard (`%s` is its name): its row estimate, as on one server. */
+/** Run on each shard (`%s` is its name): its row estimate, as on one server (never below 0). */
 const SHARD_ROWS = `
   SELECT greatest(reltuples, pg_stat_get_live_tuples(oid)) FROM pg_class WHERE oid = '%s'::regclass`
 

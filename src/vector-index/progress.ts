@@ -54,7 +54,7 @@ export function pollProgress(
   db: Queryable,
   pid: number,
   listener: ProgressListener | undefined,
-  read: ProgressReader = localProgress(db, pid),
+  read: ProgressReader,
 ): () => Watched {
   const stop = new AbortController()
   let failure: ListenerFailure | null = null

@@ -3,7 +3,7 @@ import { sleep } from '../sleep.js'
 import { execute } from '../sql/execute.js'
 import { selectBackendPid } from '../sql/settings.js'
 import { tryLockIndexBuild, type TableRef } from '../sql/tables.js'
-import { pollProgress, type ProgressListener } from './progress.js'
+import { localProgress, pollProgress, type ProgressListener } from './progress.js'
 import { shardProgress } from './shard-progress.js'
 
 /**
@@ -54,10 +54,8 @@ export async function watchBuild(
   }
   const [row] = await execute<{ pid: number }>(build, selectBackendPid)
   const pid = row?.pid as number
-  const stop =
-    table.shards === undefined
-      ? pollProgress(db, pid, listener)
-      : pollProgress(db, pid, listener, shardProgress(db, table))
+  const read = table.shards === undefined ? localProgress(db, pid) : shardProgress(db, table)
+  const stop = pollProgress(db, pid, listener, read)
   const failed = await run().then(
     () => null,
     (error: unknown) => ({ error }),
