@@ -59,3 +59,22 @@ export function shuffledRange(from: number, to: number, seed: number): number[] 
   }
   return order
 }
+
+/**
+ * `count` two-word phrases of the `vocabulary` most frequent words (GloVe lists words by
+ * frequency), each embedded as the mean of its words' vectors (the bag-of-words phrase
+ * embedding): a set of any size with the neighbourhoods of real text, where phrases that share
+ * a word or a topic lie together. Seeded: the same phrases every time.
+ */
+export function glovePhrases(all: Words, count: number, vocabulary = 100_000, seed = 3) {
+  const n = Math.min(vocabulary, all.words.length)
+  const next = seeded(seed)
+  const phrases: Float32Array[] = []
+  while (phrases.length < count) {
+    const a = all.vectors[Math.floor(next() * n)] as Float32Array
+    const b = all.vectors[Math.floor(next() * n)] as Float32Array
+    if (a === b) continue
+    phrases.push(a.map((x, i) => (x + (b[i] as number)) / 2))
+  }
+  return phrases
+}

@@ -4,11 +4,12 @@
  * the fixed rules), reporting the build (index, then tuning, apart), the maintenance_work_mem vecs
  * asked for it, the index size, p50/p99, QPS and recall@10 of held-out queries against exact
  * search. Sets: all of GloVe-100 (`glove`, 317,730 words, held-out words as queries), the
- * embedded Webster passages (`passages`, 512 dimensions; bench/passages.ts), or seeded random
- * vectors (`random`, any size: the 1M-row point). A server (VECS_BENCH_DATABASE_URL); PGlite too
+ * embedded Webster passages (`passages`, 512 dimensions; bench/passages.ts), two-word GloVe
+ * phrases (`phrases`, any size, 100 dimensions: the 1M-row point with real neighbourhoods), or
+ * seeded random vectors (`random`, any size, no neighbourhoods). A server (VECS_BENCH_DATABASE_URL); PGlite too
  * with `--pglite`.
  *
- * npx tsx bench/scale.ts [--set glove|passages|random] [--rows N] [--dimension D] [--queries 200]
+ * npx tsx bench/scale.ts [--set glove|passages|phrases|random] [--rows N] [--dimension D] [--queries 200]
  *   [--only 'IVFFlat,HNSW,HNSW halfvec,HNSW binary']
  */
 import { parseArgs } from 'node:util'
@@ -16,7 +17,7 @@ import { type Client, type Collection, type CreateIndexOptions } from '../src/in
 import { estimateBuildBytes, storedKey } from '../src/vector-index/memory.js'
 import { IndexArgsHNSW, defaultLists } from '../src/vector-index/args.js'
 import { percentile, random } from './data.js'
-import { heldOutSplit, loadAllGlove } from './glove-full.js'
+import { glovePhrases, heldOutSplit, loadAllGlove } from './glove-full.js'
 import { readPassages } from './passages.js'
 import { log, round, saveReport, type ReportRow } from './report.js'
 import { onEachBackend } from './targets.js'
@@ -157,6 +158,16 @@ function loadSet(): {
     return {
       name: `passages-${rows}`,
       dimension: d,
+      rows: all.slice(count),
+      queries: all.slice(0, count),
+    }
+  }
+  if (values.set === 'phrases') {
+    const rows = Number(values.rows)
+    const all = glovePhrases(loadAllGlove(), rows + count)
+    return {
+      name: `phrases-${rows}`,
+      dimension: 100,
       rows: all.slice(count),
       queries: all.slice(0, count),
     }
