@@ -51,6 +51,25 @@ export function readPassages(count: number, seed = 1): EmbeddedSet | null {
   return readEmbeddedSet({ documents: count, queries: 0, seed }, KIND)
 }
 
+/**
+ * The first `count` embedded passages as a benchmark set: the first `queries` held out as the
+ * queries, the rest the rows. Exits with what to run where they are not embedded yet.
+ */
+export function heldOutPassages(count: number, queries: number) {
+  const set = readPassages(count)
+  if (set === null) {
+    console.error(`embed the passages first: npx tsx bench/passages.ts --passages ${count}`)
+    process.exit(1)
+  }
+  const dimension = set.vectors.length / count
+  const vector = (i: number) => set.vectors.subarray(i * dimension, (i + 1) * dimension)
+  return {
+    dimension,
+    rows: set.documents.slice(queries).map((d, i) => ({ id: d.id, vector: vector(queries + i) })),
+    queries: Array.from({ length: queries }, (_, i) => vector(i)),
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {

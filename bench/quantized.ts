@@ -26,7 +26,6 @@ import {
   type Client,
   type Collection,
   type CreateIndexOptions,
-  type Quantization,
 } from '../src/index.js'
 import { percentile } from './data.js'
 import { heldOutSplit, loadAllGlove } from './glove-full.js'
@@ -34,7 +33,7 @@ import { log, round, saveReport, type ReportRow } from './report.js'
 import { onEachBackend } from './targets.js'
 import { DEFAULT_SIZE } from './retrieval-build.js'
 import { DIMENSION, readEmbeddedSet } from './retrieval-cache.js'
-import { readPassages } from './passages.js'
+import { heldOutPassages } from './passages.js'
 import { serverMemory } from './server-memory.js'
 
 const PASSAGES = 100_000
@@ -44,7 +43,6 @@ const TARGET = 0.95
 /** An index measured: how it is built, and the query settings swept over it. */
 interface Variant {
   readonly label: string
-  readonly quantization: Quantization
   readonly build: CreateIndexOptions
   readonly sweep: readonly Record<string, number>[]
 }
@@ -53,29 +51,25 @@ const each = (knob: string, values: number[]) => values.map((v) => ({ [knob]: v 
 const EF = [10, 20, 40, 80, 160, 320]
 const RERANK = [1, 2, 4, 8, 12, 16, 32, 64]
 const VARIANTS: readonly Variant[] = [
-  { label: 'full', quantization: 'none', build: { method: 'hnsw' }, sweep: each('efSearch', EF) },
+  { label: 'full', build: { method: 'hnsw' }, sweep: each('efSearch', EF) },
   {
     label: 'halfvec',
-    quantization: 'halfvec',
     build: { method: 'hnsw', quantization: 'halfvec' },
     sweep: each('efSearch', EF),
   },
   {
     label: 'binary',
-    quantization: 'binary',
     build: { method: 'hnsw', quantization: 'binary' },
     sweep: each('rerank', RERANK),
   },
   {
     // At 512 dimensions a node's links (2·m item pointers) outweigh its 64 bytes of bits.
     label: 'binary, m 8',
-    quantization: 'binary',
     build: { method: 'hnsw', quantization: 'binary', indexArguments: IndexArgsHNSW({ m: 8 }) },
     sweep: each('rerank', RERANK),
   },
   {
     label: 'binary IVFFlat',
-    quantization: 'binary',
     build: { method: 'ivfflat', quantization: 'binary' },
     sweep: [4, 8, 16, 32].flatMap((probes) => [8, 16, 32].map((rerank) => ({ probes, rerank }))),
   },
@@ -217,7 +211,6 @@ async function tuneBoth(backend: string, c: Collection, label: string, truth: st
     })
     log(JSON.stringify(tuned.at(-1)))
   }
-  memory.limit()
 }
 
 /** Every query once untimed (warm caches), then once timed. */
@@ -246,20 +239,8 @@ function loadSet(set: string, queries: number) {
     const split = heldOutSplit(loadAllGlove(), Number.MAX_SAFE_INTEGER, queries)
     return { dimension: 100, rows: split.rows, queries: split.queries }
   }
-  if (set === 'passages') {
-    // 100,000 Webster passages (bench/passages.ts), the first `queries` held out as the queries.
-    const all = readPassages(PASSAGES)
-    if (all === null) {
-      console.error(`embed the passages first: npx tsx bench/passages.ts --passages ${PASSAGES}`)
-      process.exit(1)
-    }
-    const vector = (i: number) => all.vectors.subarray(i * DIMENSION, (i + 1) * DIMENSION)
-    return {
-      dimension: DIMENSION,
-      rows: all.documents.slice(queries).map((d, i) => ({ id: d.id, vector: vector(queries + i) })),
-      queries: Array.from({ length: queries }, (_, i) => vector(i)),
-    }
-  }
+  // 100,000 Webster passages (bench/passages.ts), the first `queries` held out as the queries.
+  if (set === 'passages') return heldOutPassages(PASSAGES, queries)
   const embedded = readEmbeddedSet(DEFAULT_SIZE)
   if (embedded === null) {
     console.error('the retrieval set is not embedded yet: npx tsx bench/retrieval-set.ts')

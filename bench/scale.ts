@@ -18,7 +18,7 @@ import { estimateBuildBytes, storedKey } from '../src/vector-index/memory.js'
 import { IndexArgsHNSW, defaultLists } from '../src/vector-index/args.js'
 import { percentile, random } from './data.js'
 import { glovePhrases, heldOutSplit, loadAllGlove } from './glove-full.js'
-import { readPassages } from './passages.js'
+import { heldOutPassages } from './passages.js'
 import { log, round, saveReport, type ReportRow } from './report.js'
 import { onEachBackend } from './targets.js'
 
@@ -148,18 +148,12 @@ function loadSet(): {
   }
   if (values.set === 'passages') {
     const rows = Number(values.rows)
-    const set = readPassages(rows)
-    if (set === null) {
-      console.error(`embed the passages first: npx tsx bench/passages.ts --passages ${rows}`)
-      process.exit(1)
-    }
-    const d = set.vectors.length / rows
-    const all = Array.from({ length: rows }, (_, i) => set.vectors.subarray(i * d, (i + 1) * d))
+    const set = heldOutPassages(rows, count)
     return {
       name: `passages-${rows}`,
-      dimension: d,
-      rows: all.slice(count),
-      queries: all.slice(0, count),
+      dimension: set.dimension,
+      rows: set.rows.map((r) => r.vector),
+      queries: set.queries,
     }
   }
   if (values.set === 'phrases') {

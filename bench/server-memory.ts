@@ -34,10 +34,11 @@ export function serverMemory(cgroup: string | undefined, limit: string | undefin
   const v1 = join(cgroup, 'memory.limit_in_bytes')
   const file = existsSync(v1) ? v1 : join(cgroup, 'memory.max')
   if (!existsSync(file)) throw new Error(`${cgroup} is not a memory cgroup`)
-  const bytes = megabytes(limit) * 2 ** 20
+  const mb = megabytes(limit)
+  const bytes = mb * 2 ** 20
   const write = (value: string) => writeFileSync(file, value)
   return {
-    label: `${megabytes(limit)} MB`,
+    label: `${mb} MB`,
     limit() {
       write(String(bytes))
       // The kernel reclaims down to the limit before the write returns (v1 refuses if it cannot).
